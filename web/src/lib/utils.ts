@@ -1,0 +1,7 @@
+//! Small shared helpers: class-name merging for Tailwind.
+import { type ClassValue, clsx } from "clsx";
+import { twMerge } from "tailwind-merge";
+
+export function cn(...inputs: ClassValue[]) {
+  return twMerge(clsx(inputs));
+}
