@@ -1,0 +1,1 @@
+//! The AWS backends of the ports (DynamoDB, S3, SQS).

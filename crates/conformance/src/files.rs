@@ -1,0 +1,50 @@
+//! The file-store checks.
+
+use bytes::Bytes;
+use otbor_domain::ports::{FileKey, FileStore, StoreError};
+use std::sync::Arc;
+
+fn key(s: &str) -> FileKey {
+    FileKey::parse(s).expect("valid key")
+}
+
+pub async fn files_round_trip_with_their_content_type(files: Arc<dyn FileStore>) {
+    let k = key("resumes/abc/Иванов.pdf".replace("Иванов", "ivanov").as_str());
+    files.put(&k, Bytes::from_static(b"%PDF-1.4 hello"), "application/pdf").await.unwrap();
+    let got = files.get(&k).await.unwrap();
+    assert_eq!(got.body, Bytes::from_static(b"%PDF-1.4 hello"));
+    assert_eq!(got.content_type, "application/pdf");
+    assert_eq!(files.size(&k).await.unwrap(), Some(14));
+}
+
+pub async fn a_missing_file_is_not_found_and_delete_is_idempotent(files: Arc<dyn FileStore>) {
+    let k = key("nope/missing.txt");
+    assert!(matches!(files.get(&k).await, Err(StoreError::NotFound)));
+    assert_eq!(files.size(&k).await.unwrap(), None);
+    files.delete(&k).await.unwrap();
+    files.put(&k, Bytes::from_static(b"x"), "text/plain").await.unwrap();
+    files.delete(&k).await.unwrap();
+    files.delete(&k).await.unwrap();
+    assert!(matches!(files.get(&k).await, Err(StoreError::NotFound)));
+}
+
+pub async fn put_replaces_an_existing_file(files: Arc<dyn FileStore>) {
+    let k = key("a/b/c.txt");
+    files.put(&k, Bytes::from_static(b"first version"), "text/plain").await.unwrap();
+    files.put(&k, Bytes::from_static(b"second"), "text/markdown").await.unwrap();
+    let got = files.get(&k).await.unwrap();
+    assert_eq!(got.body, Bytes::from_static(b"second"));
+    assert_eq!(got.content_type, "text/markdown");
+    assert_eq!(files.size(&k).await.unwrap(), Some(6));
+}
+
+pub async fn binary_and_empty_files_survive_unchanged(files: Arc<dyn FileStore>) {
+    let bin: Vec<u8> = (0..=255u8).cycle().take(300_000).collect();
+    let k = key("bin/all-bytes.bin");
+    files.put(&k, Bytes::from(bin.clone()), "application/octet-stream").await.unwrap();
+    assert_eq!(files.get(&k).await.unwrap().body.as_ref(), bin.as_slice());
+    let e = key("bin/empty");
+    files.put(&e, Bytes::new(), "text/plain").await.unwrap();
+    assert_eq!(files.get(&e).await.unwrap().body.len(), 0);
+    assert_eq!(files.size(&e).await.unwrap(), Some(0));
+}

@@ -1,0 +1,39 @@
+//! Applications (candidate x vacancy), transitions and their history.
+import { z } from "zod";
+import { Id, Status, Timestamp } from "@/lib/schema";
+
+export const Application = z.object({
+  id: Id,
+  candidate_id: Id,
+  vacancy_id: Id,
+  candidate_name: z.string(),
+  vacancy_title: z.string(),
+  status: Status,
+  created_at: Timestamp,
+  updated_at: Timestamp,
+  version: z.number().int(),
+});
+export type Application = z.infer<typeof Application>;
+
+export const Actor = z.object({
+  kind: z.enum(["user", "candidate", "system"]),
+  id: Id.nullable(),
+  name: z.string().nullable(),
+});
+
+export const HistoryEntry = z.object({
+  from: Status.nullable(),
+  to: Status,
+  actor: Actor,
+  at: Timestamp,
+  reason: z.string().nullable(),
+});
+export type HistoryEntry = z.infer<typeof HistoryEntry>;
+
+export const History = z.object({ items: z.array(HistoryEntry) });
+
+export const TransitionInput = z.object({
+  to: Status,
+  reason: z.string().trim().min(1).optional(),
+});
+export type TransitionInput = z.infer<typeof TransitionInput>;

@@ -1,0 +1,28 @@
+//! Users and sessions.
+import { z } from "zod";
+import { Id, Role, Timestamp } from "@/lib/schema";
+
+export const User = z.object({
+  id: Id,
+  email: z.string(),
+  name: z.string(),
+  role: Role,
+  created_at: Timestamp,
+});
+export type User = z.infer<typeof User>;
+
+export const Session = z.object({ user: User, csrf_token: z.string() });
+export type Session = z.infer<typeof Session>;
+
+export const LoginInput = z.object({
+  email: z.email(),
+  password: z.string().min(1),
+});
+export type LoginInput = z.infer<typeof LoginInput>;
+
+/** Which actions a role may take; the server enforces the same rules. */
+export const can = {
+  manageVacancies: (role: Role | undefined) => role === "manager" || role === "admin",
+  decideFinal: (role: Role | undefined) => role === "manager" || role === "admin",
+  manageUsers: (role: Role | undefined) => role === "admin",
+};

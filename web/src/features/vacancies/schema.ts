@@ -1,0 +1,100 @@
+//! Vacancies, their requirements, pipeline stats and invites.
+import { z } from "zod";
+import { Id, Status, Timestamp } from "@/lib/schema";
+
+export const Requirement = z.object({
+  text: z.string().trim().min(1),
+  kind: z.enum(["must", "nice"]),
+  weight: z.number().int().min(1).max(10),
+  min_years: z.number().min(0).nullable(),
+});
+export type Requirement = z.infer<typeof Requirement>;
+
+export const Counts = z.object({
+  awaiting_response: z.number().int(),
+  in_interview: z.number().int(),
+  evaluation: z.number().int(),
+  awaiting_manager_decision: z.number().int(),
+  accepted: z.number().int(),
+  rejected: z.number().int(),
+});
+
+export const FunnelStep = z.object({ from: Status, to: Status, rate: z.number().min(0).max(1).nullable() });
+export type FunnelStep = z.infer<typeof FunnelStep>;
+
+export const Stats = z.object({
+  counts: Counts,
+  total: z.number().int(),
+  funnel: z.array(FunnelStep),
+});
+export type Stats = z.infer<typeof Stats>;
+
+export const VacancyLanguage = z.enum(["ru", "en"]);
+
+export const Vacancy = z.object({
+  id: Id,
+  title: z.string(),
+  description: z.string(),
+  requirements: z.array(Requirement),
+  min_experience_years: z.number().nullable(),
+  location: z.string().nullable(),
+  remote: z.boolean(),
+  language: VacancyLanguage,
+  state: z.enum(["open", "closed"]),
+  manager_id: Id.nullable(),
+  created_at: Timestamp,
+  updated_at: Timestamp,
+  version: z.number().int(),
+  stats: Stats,
+});
+export type Vacancy = z.infer<typeof Vacancy>;
+
+/** What the form sends on create (and a subset on PATCH). */
+export const VacancyInput = z.object({
+  title: z.string().trim().min(1),
+  description: z.string(),
+  requirements: z.array(Requirement),
+  min_experience_years: z.number().min(0).nullable(),
+  location: z.string().trim().nullable(),
+  remote: z.boolean(),
+  language: VacancyLanguage,
+});
+export type VacancyInput = z.infer<typeof VacancyInput>;
+
+/** A draft parsed from an uploaded file: every field may be missing. */
+export const VacancyDraft = z.object({
+  title: z.string().nullish(),
+  description: z.string().nullish(),
+  requirements: z
+    .array(
+      z.object({
+        text: z.string(),
+        kind: z.enum(["must", "nice"]).catch("must"),
+        weight: z.number().catch(5),
+        min_years: z.number().nullish(),
+      }),
+    )
+    .nullish(),
+  min_experience_years: z.number().nullish(),
+  location: z.string().nullish(),
+  remote: z.boolean().nullish(),
+  language: VacancyLanguage.nullish(),
+});
+export type VacancyDraft = z.infer<typeof VacancyDraft>;
+
+export const Invite = z.object({
+  id: Id,
+  vacancy_id: Id,
+  application_id: Id.nullable(),
+  kind: z.enum(["personal", "open"]),
+  expires_at: Timestamp,
+});
+
+export const InviteCreated = z.object({ invite: Invite, token: z.string(), url: z.string() });
+export type InviteCreated = z.infer<typeof InviteCreated>;
+
+/** Turns a server-relative invite url into the link a candidate can open. */
+export function inviteLink(origin: string, url: string): string {
+  if (/^https?:\/\//.test(url)) return url;
+  return origin.replace(/\/$/, "") + (url.startsWith("/") ? url : `/${url}`);
+}
