@@ -151,7 +151,7 @@ pub async fn candidates_are_searched_filtered_sorted_and_paginated(s: Arc<dyn Re
     };
     let p2 = s.list_candidates(&newest).await.unwrap();
     assert_eq!(p2.total, 5);
-    assert_eq!(p2.items.iter().map(|c| c.full_name.as_str()).collect::<Vec<_>>(), ["Anna Ivanova", "Пётр Иванов"]);
+    assert_eq!(p2.items.iter().map(|c| c.full_name.as_str()).collect::<Vec<_>>(), ["Пётр Иванов", "Мария Смирнова"]);
     let beyond = s.list_candidates(&CandidateQuery { page: page(9, 2), ..Default::default() }).await.unwrap();
     assert!(beyond.items.is_empty());
     assert_eq!(beyond.total, 5);

@@ -245,5 +245,13 @@ export const en: Messages = {
   "interview.notFound": "This link is not valid",
   "interview.notFoundHint": "The link has expired or was mistyped. Ask your recruiter for a new one.",
 
+  "validation.required": "Please fill in this field",
+  "validation.email": "Enter a valid email address",
+  "validation.phone": "International format: + and 7 to 15 digits",
+  "validation.password": "The password must be at least 8 characters",
+  "validation.weight": "The weight is a whole number from 1 to 10",
+  "validation.years": "Years cannot be negative",
+  "validation.requirementText": "Describe the requirement",
+
   "empty.nothing": "Nothing here yet",
 };

@@ -255,5 +255,13 @@ export const ru = {
   "interview.notFound": "Ссылка недействительна",
   "interview.notFoundHint": "Ссылка устарела или набрана с ошибкой. Попросите рекрутера прислать новую.",
 
+  "validation.required": "Заполните это поле",
+  "validation.email": "Введите корректный адрес почты",
+  "validation.phone": "Телефон в международном формате: + и от 7 до 15 цифр",
+  "validation.password": "Пароль должен быть не короче 8 символов",
+  "validation.weight": "Вес — целое число от 1 до 10",
+  "validation.years": "Число лет не может быть отрицательным",
+  "validation.requirementText": "Опишите требование",
+
   "empty.nothing": "Здесь пока пусто",
 } as const;

@@ -1,0 +1,170 @@
+//! Typed configuration: defaults for the embedded shape, `OTBOR_`-prefixed environment
+//! variables to override them. Secrets are wrapped so that they never print.
+
+use anyhow::{Context, bail};
+use secrecy::SecretString;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StoreBackend {
+    Sqlite,
+    Dynamodb,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FilesBackend {
+    Local,
+    S3,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum QueueBackend {
+    Embedded,
+    Sqs,
+}
+
+#[derive(Clone, Debug)]
+pub struct AwsSettings {
+    /// A custom endpoint (a local emulator); `None` means the real AWS.
+    pub endpoint_url: Option<String>,
+    pub region: String,
+    pub table: String,
+    pub bucket: String,
+    pub queue_url: Option<String>,
+    pub dlq_url: Option<String>,
+    /// Create the table, bucket and queues if missing (local development against an
+    /// emulator; in the cloud the infrastructure templates create them).
+    pub create_resources: bool,
+}
+
+#[derive(Clone, Debug)]
+pub struct Settings {
+    pub addr: SocketAddr,
+    pub data_dir: PathBuf,
+    pub web_dir: PathBuf,
+    pub store: StoreBackend,
+    pub files: FilesBackend,
+    pub queue: QueueBackend,
+    pub aws: AwsSettings,
+    pub admin_email: Option<String>,
+    pub admin_password: Option<SecretString>,
+    pub company_name: String,
+    pub public_url: Option<String>,
+    pub cookie_secure: bool,
+    pub session_ttl_hours: i64,
+    pub invite_ttl_days: i64,
+    /// Deliveries of a job before it is parked in the dead-letter queue.
+    pub max_receives: u32,
+    pub workers: usize,
+}
+
+impl Settings {
+    /// Reads the settings from the process environment.
+    pub fn from_env() -> anyhow::Result<Self> {
+        Self::from_lookup(|k| std::env::var(k).ok())
+    }
+
+    /// Reads the settings through `get` (the environment, or a map in tests).
+    pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> anyhow::Result<Self> {
+        let var = |k: &str| get(k).filter(|v| !v.trim().is_empty());
+        let parse = |k: &str, default: &str| var(k).unwrap_or_else(|| default.to_string());
+        let store = match parse("OTBOR_STORE", "sqlite").as_str() {
+            "sqlite" => StoreBackend::Sqlite,
+            "dynamodb" => StoreBackend::Dynamodb,
+            other => bail!("OTBOR_STORE must be `sqlite` or `dynamodb`, not `{other}`"),
+        };
+        let cloud = store == StoreBackend::Dynamodb;
+        let files = match parse("OTBOR_FILES", if cloud { "s3" } else { "local" }).as_str() {
+            "local" => FilesBackend::Local,
+            "s3" => FilesBackend::S3,
+            other => bail!("OTBOR_FILES must be `local` or `s3`, not `{other}`"),
+        };
+        let queue = match parse("OTBOR_QUEUE", if cloud { "sqs" } else { "embedded" }).as_str() {
+            "embedded" => QueueBackend::Embedded,
+            "sqs" => QueueBackend::Sqs,
+            other => bail!("OTBOR_QUEUE must be `embedded` or `sqs`, not `{other}`"),
+        };
+        let number = |k: &str, default: i64| -> anyhow::Result<i64> {
+            var(k).map_or(Ok(default), |v| v.trim().parse().with_context(|| format!("{k} must be a whole number, not `{v}`")))
+        };
+        let flag = |k: &str| var(k).is_some_and(|v| matches!(v.trim(), "1" | "true" | "yes"));
+        let s = Settings {
+            addr: parse("OTBOR_ADDR", "127.0.0.1:8080")
+                .parse()
+                .context("OTBOR_ADDR must be an address like 127.0.0.1:8080")?,
+            data_dir: PathBuf::from(parse("OTBOR_DATA_DIR", "./data")),
+            web_dir: PathBuf::from(parse("OTBOR_WEB_DIR", "web/dist")),
+            store,
+            files,
+            queue,
+            aws: AwsSettings {
+                endpoint_url: var("OTBOR_AWS_ENDPOINT"),
+                region: var("OTBOR_AWS_REGION").or_else(|| var("AWS_REGION")).unwrap_or_else(|| "eu-central-1".into()),
+                table: parse("OTBOR_DYNAMODB_TABLE", "otbor"),
+                bucket: parse("OTBOR_S3_BUCKET", "otbor-uploads"),
+                queue_url: var("OTBOR_SQS_QUEUE_URL"),
+                dlq_url: var("OTBOR_SQS_DLQ_URL"),
+                create_resources: flag("OTBOR_AWS_CREATE_RESOURCES"),
+            },
+            admin_email: var("OTBOR_ADMIN_EMAIL"),
+            admin_password: var("OTBOR_ADMIN_PASSWORD").map(SecretString::from),
+            company_name: parse("OTBOR_COMPANY_NAME", "Otbor"),
+            public_url: var("OTBOR_PUBLIC_URL").map(|u| u.trim_end_matches('/').to_string()),
+            cookie_secure: flag("OTBOR_COOKIE_SECURE"),
+            session_ttl_hours: number("OTBOR_SESSION_TTL_HOURS", 12)?.clamp(1, 24 * 30),
+            invite_ttl_days: number("OTBOR_INVITE_TTL_DAYS", 7)?.clamp(1, 90),
+            max_receives: number("OTBOR_MAX_RECEIVES", 5)?.clamp(1, 100) as u32,
+            workers: number("OTBOR_WORKERS", 2)?.clamp(0, 16) as usize,
+        };
+        if s.queue == QueueBackend::Sqs && s.aws.queue_url.is_none() && !s.aws.create_resources {
+            bail!("OTBOR_QUEUE=sqs needs OTBOR_SQS_QUEUE_URL (and OTBOR_SQS_DLQ_URL), or OTBOR_AWS_CREATE_RESOURCES=1 against an emulator");
+        }
+        Ok(s)
+    }
+
+    pub fn database_path(&self) -> PathBuf {
+        self.data_dir.join("otbor.sqlite3")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use secrecy::ExposeSecret;
+    use std::collections::HashMap;
+
+    fn from(pairs: &[(&str, &str)]) -> anyhow::Result<Settings> {
+        let m: HashMap<String, String> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        Settings::from_lookup(|k| m.get(k).cloned())
+    }
+
+    #[test]
+    fn the_defaults_are_the_embedded_shape_on_localhost() {
+        let s = from(&[]).unwrap();
+        assert_eq!(s.addr.to_string(), "127.0.0.1:8080");
+        assert_eq!((s.store, s.files, s.queue), (StoreBackend::Sqlite, FilesBackend::Local, QueueBackend::Embedded));
+        assert_eq!(s.data_dir, PathBuf::from("./data"));
+    }
+
+    #[test]
+    fn choosing_dynamodb_brings_s3_and_sqs_along_unless_overridden() {
+        let s = from(&[("OTBOR_STORE", "dynamodb"), ("OTBOR_QUEUE", "embedded"), ("OTBOR_AWS_CREATE_RESOURCES", "1")]).unwrap();
+        assert_eq!((s.store, s.files, s.queue), (StoreBackend::Dynamodb, FilesBackend::S3, QueueBackend::Embedded));
+    }
+
+    #[test]
+    fn bad_values_are_named_in_the_error() {
+        let e = from(&[("OTBOR_STORE", "postgres")]).unwrap_err().to_string();
+        assert!(e.contains("OTBOR_STORE") && e.contains("postgres"), "{e}");
+        let e = format!("{:#}", from(&[("OTBOR_ADDR", "localhost")]).unwrap_err());
+        assert!(e.contains("OTBOR_ADDR"), "{e}");
+    }
+
+    #[test]
+    fn secrets_do_not_print() {
+        let s = from(&[("OTBOR_ADMIN_PASSWORD", "hunter2-hunter2")]).unwrap();
+        assert!(!format!("{s:?}").contains("hunter2"));
+        assert_eq!(s.admin_password.unwrap().expose_secret(), "hunter2-hunter2");
+    }
+}
