@@ -1,1 +1,97 @@
-//! placeholder
+//! The HTTP API: one axum `Router` over the ports, served by `otbor serve` and by the Lambda
+//! function alike. Each feature module has its own router; they are merged here.
+
+pub mod applications;
+pub mod auth;
+pub mod candidates;
+pub mod error;
+pub mod extract;
+pub mod interview;
+pub mod state;
+pub mod users;
+pub mod vacancies;
+
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, Request, State};
+use axum::http::header::ACCEPT_LANGUAGE;
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use error::{ApiError, LANG, What};
+use otbor_domain::Lang;
+pub use state::{ApiConfig, AppState};
+use serde::Serialize;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::trace::TraceLayer;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+/// Request bodies above this are refused with 413 (uploads do not go through JSON routes).
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Otbor API", description = "AI-assisted candidate selection. Errors are `{\"error\": {\"code\", \"message\", \"field\"}}`; messages follow `Accept-Language` (ru, en)."),
+    tags((name = "auth"), (name = "users"), (name = "vacancies"), (name = "candidates"), (name = "applications"), (name = "invites"), (name = "interview"), (name = "health"))
+)]
+struct ApiDoc;
+
+fn api() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(health))
+        .merge(auth::router())
+        .merge(users::router())
+        .merge(vacancies::router())
+        .merge(candidates::router())
+        .merge(applications::router())
+        .merge(interview::router())
+}
+
+/// The OpenAPI document, generated from the handlers' annotations.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    api().split_for_parts().1
+}
+
+/// The whole API under `/api`, with its OpenAPI document at `/api/openapi.json`.
+pub fn router(state: AppState) -> Router {
+    let (routes, doc) = api().split_for_parts();
+    let doc = std::sync::Arc::new(doc);
+    routes
+        .route("/api/openapi.json", axum::routing::get(move || async move { axum::Json((*doc).clone()) }))
+        .route("/api", axum::routing::any(not_found))
+        .route("/api/{*rest}", axum::routing::any(not_found))
+        .with_state(state)
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(middleware::from_fn(language))
+        .layer(CatchPanicLayer::custom(|_| ApiError::Internal(anyhow::anyhow!("a handler panicked")).into_response()))
+        .layer(TraceLayer::new_for_http())
+}
+
+async fn not_found() -> ApiError {
+    ApiError::NotFound(What::Route)
+}
+
+/// Picks the language of messages from `Accept-Language` (first of ru / en; Russian by default).
+async fn language(req: Request, next: Next) -> Response {
+    let lang = req
+        .headers()
+        .get(ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(',').find_map(|part| Lang::parse(part.split(';').next()?.trim().get(..2)?)))
+        .unwrap_or_default();
+    LANG.scope(lang, next.run(req)).await
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct Health {
+    pub status: &'static str,
+    pub version: &'static str,
+    pub backend: &'static str,
+}
+
+/// Liveness and a round trip to the records store.
+#[utoipa::path(get, path = "/api/health", tag = "health", responses((status = 200, body = Health), (status = 500, body = error::ErrorBody)))]
+async fn health(State(st): State<AppState>) -> Result<axum::Json<Health>, ApiError> {
+    st.records.get_user(otbor_domain::ids::UserId::new()).await?;
+    Ok(axum::Json(Health { status: "ok", version: env!("CARGO_PKG_VERSION"), backend: st.config.backend }))
+}

@@ -1,1 +1,35 @@
-fn main() {}
+//! The `otbor` binary. `otbor serve` runs everything in one process: the API, the in-process
+//! workers and the web app; `--demo` loads demo data first. `otbor openapi` prints the API
+//! document.
+
+const USAGE: &str = "usage: otbor serve [--demo] | otbor openapi
+
+  serve       the API, the background workers and the web app in one process
+  --demo      load demo users, vacancies and candidates first (idempotent)
+  openapi     print the OpenAPI document
+
+Settings come from OTBOR_* environment variables (see README.md): OTBOR_ADDR (127.0.0.1:8080),
+OTBOR_DATA_DIR (./data), OTBOR_STORE (sqlite | dynamodb), OTBOR_ADMIN_EMAIL, OTBOR_ADMIN_PASSWORD.";
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args.first().map(String::as_str) {
+        Some("serve") => {
+            let demo = args.iter().skip(1).any(|a| a == "--demo");
+            if let Some(bad) = args.iter().skip(1).find(|a| *a != "--demo") {
+                anyhow::bail!("unknown option `{bad}`\n\n{USAGE}");
+            }
+            otbor::app::init_tracing();
+            otbor::app::serve(demo).await
+        }
+        Some("openapi") => {
+            println!("{}", otbor_api::openapi().to_pretty_json()?);
+            Ok(())
+        }
+        _ => {
+            eprintln!("{USAGE}");
+            std::process::exit(2);
+        }
+    }
+}

@@ -1,0 +1,194 @@
+//! Login, logout and the session: argon2id passwords; an HttpOnly, SameSite cookie with a
+//! 256-bit random token stored only as a hash; a CSRF token that state-changing requests
+//! send back in `X-CSRF-Token`.
+
+use crate::error::{ApiError, ApiResult};
+use crate::extract::Json;
+use crate::state::AppState;
+use crate::users::UserView;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+use axum::extract::{FromRef, FromRequestParts, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
+use otbor_domain::application::Actor;
+use otbor_domain::permissions::{Action, authorize};
+use otbor_domain::ports::Records;
+use otbor_domain::secret::{TokenHash, new_token};
+use otbor_domain::user::{Role, Session, User};
+use otbor_domain::values::Email;
+use rand::RngCore;
+use serde::{Deserialize, Serialize};
+use subtle::ConstantTimeEq;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub const SESSION_COOKIE: &str = "otbor_session";
+pub const CSRF_COOKIE: &str = "otbor_csrf";
+pub const CSRF_HEADER: &str = "x-csrf-token";
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(login)).routes(routes!(logout)).routes(routes!(me))
+}
+
+/// Hashes a password with argon2id on the blocking pool (it takes tens of milliseconds).
+pub async fn hash_password(password: String) -> ApiResult<String> {
+    tokio::task::spawn_blocking(move || {
+        let mut salt = [0u8; 16];
+        rand::rng().fill_bytes(&mut salt);
+        let salt = SaltString::encode_b64(&salt).map_err(|e| anyhow::anyhow!("salt: {e}"))?;
+        Argon2::default()
+            .hash_password(password.as_bytes(), &salt)
+            .map(|h| h.to_string())
+            .map_err(|e| anyhow::anyhow!("hashing a password: {e}"))
+    })
+    .await
+    .map_err(|e| ApiError::Internal(e.into()))?
+    .map_err(ApiError::Internal)
+}
+
+async fn verify_password(password: String, hash: String) -> bool {
+    tokio::task::spawn_blocking(move || {
+        PasswordHash::new(&hash).is_ok_and(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+    })
+    .await
+    .unwrap_or(false)
+}
+
+/// A hash to verify against when the email is unknown, so that a wrong email takes as long
+/// as a wrong password.
+const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$3ySj0v0CqFdGlrXgcHpWNR0K8PjvSTl4ppGY4PD4dW0";
+
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct LoginRequest {
+    pub email: String,
+    pub password: String,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct SessionView {
+    pub user: UserView,
+    /// Send it back as `X-CSRF-Token` on every POST, PATCH, PUT and DELETE.
+    pub csrf_token: String,
+}
+
+/// Logs in and sets the session cookie.
+#[utoipa::path(post, path = "/api/auth/login", tag = "auth", request_body = LoginRequest,
+    responses((status = 200, body = SessionView), (status = 401, body = crate::error::ErrorBody)))]
+async fn login(State(st): State<AppState>, Json(req): Json<LoginRequest>) -> ApiResult<Response> {
+    let user = match Email::parse("email", &req.email) {
+        Ok(email) => st.records.user_by_email(&email).await?,
+        Err(_) => None,
+    };
+    let hash = user.as_ref().map_or(DUMMY_HASH.to_string(), |u| u.password_hash.clone());
+    let ok = verify_password(req.password, hash).await;
+    let user = match (ok, user) {
+        (true, Some(u)) => u,
+        _ => return Err(ApiError::BadCredentials),
+    };
+    let token = new_token();
+    let now = st.clock.now();
+    let session = Session {
+        token_hash: TokenHash::of(&token),
+        user_id: user.id,
+        csrf_token: new_token(),
+        created_at: now,
+        expires_at: now + st.config.session_ttl,
+    };
+    st.records.insert_session(&session).await?;
+    tracing::info!(user_id = %user.id, "logged in");
+    let max_age = cookie::time::Duration::seconds(st.config.session_ttl.num_seconds());
+    let session_cookie = Cookie::build((SESSION_COOKIE, token))
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .secure(st.config.cookie_secure)
+        .path("/")
+        .max_age(max_age)
+        .build();
+    let csrf_cookie = Cookie::build((CSRF_COOKIE, session.csrf_token.clone()))
+        .same_site(SameSite::Strict)
+        .secure(st.config.cookie_secure)
+        .path("/")
+        .max_age(max_age)
+        .build();
+    let jar = CookieJar::new().add(session_cookie).add(csrf_cookie);
+    Ok((jar, axum::Json(SessionView { user: UserView::from(&user), csrf_token: session.csrf_token })).into_response())
+}
+
+/// Ends the session: it is deleted from the store and the cookies are cleared.
+#[utoipa::path(post, path = "/api/auth/logout", tag = "auth", responses((status = 204)))]
+async fn logout(State(st): State<AppState>, staff: Staff) -> ApiResult<Response> {
+    st.records.delete_session(&staff.session.token_hash).await?;
+    let expired = |name: &'static str| Cookie::build((name, "")).path("/").max_age(cookie::time::Duration::ZERO).build();
+    let jar = CookieJar::new().add(expired(SESSION_COOKIE)).add(expired(CSRF_COOKIE));
+    Ok((jar, StatusCode::NO_CONTENT).into_response())
+}
+
+/// The logged-in user and the CSRF token of the session.
+#[utoipa::path(get, path = "/api/auth/me", tag = "auth",
+    responses((status = 200, body = SessionView), (status = 401, body = crate::error::ErrorBody)))]
+async fn me(staff: Staff) -> axum::Json<SessionView> {
+    axum::Json(SessionView { user: UserView::from(&staff.user), csrf_token: staff.session.csrf_token })
+}
+
+/// A logged-in staff member. Extracting it checks the session and, for state-changing
+/// methods, the CSRF header.
+pub struct Staff {
+    pub user: User,
+    pub session: Session,
+}
+
+impl Staff {
+    pub fn authorize(&self, action: Action) -> ApiResult<()> {
+        authorize(self.user.id, self.user.role, action).map_err(ApiError::from)
+    }
+    pub fn actor(&self) -> Actor {
+        Actor::User { id: self.user.id, role: self.user.role, name: self.user.name.clone() }
+    }
+    pub fn is(&self, role: Role) -> bool {
+        self.user.role == role
+    }
+}
+
+impl<S> FromRequestParts<S> for Staff
+where
+    S: Send + Sync,
+    AppState: FromRef<S>,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let st = AppState::from_ref(state);
+        let jar = CookieJar::from_headers(&parts.headers);
+        let token = jar.get(SESSION_COOKIE).map(|c| c.value().to_string()).ok_or(ApiError::Unauthenticated)?;
+        let session = load_session(&*st.records, &token, st.clock.now()).await?.ok_or(ApiError::Unauthenticated)?;
+        if !matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS) {
+            check_csrf(&parts.headers, &session.csrf_token)?;
+        }
+        let user = st.records.get_user(session.user_id).await?.ok_or(ApiError::Unauthenticated)?;
+        Ok(Staff { user, session })
+    }
+}
+
+async fn load_session(records: &dyn Records, token: &str, now: chrono::DateTime<chrono::Utc>) -> ApiResult<Option<Session>> {
+    let hash = TokenHash::of(token);
+    match records.get_session(&hash).await? {
+        Some(s) if s.expires_at > now => Ok(Some(s)),
+        Some(_) => {
+            records.delete_session(&hash).await?;
+            Ok(None)
+        }
+        None => Ok(None),
+    }
+}
+
+fn check_csrf(headers: &HeaderMap, expected: &str) -> ApiResult<()> {
+    let sent = headers.get(CSRF_HEADER).map(HeaderValue::as_bytes).unwrap_or_default();
+    if sent.is_empty() || !bool::from(sent.ct_eq(expected.as_bytes())) {
+        return Err(ApiError::Csrf);
+    }
+    Ok(())
+}
+

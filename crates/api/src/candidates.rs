@@ -1,0 +1,109 @@
+//! Candidates: the talent pool, searchable and filterable, created and edited by staff.
+
+use crate::auth::Staff;
+use crate::error::{ApiError, ApiResult, ErrorBody, What};
+use crate::extract::{Json, Query, parse_id};
+use crate::state::AppState;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use otbor_domain::application::Status;
+use otbor_domain::candidate::{Candidate, CandidateFields};
+use otbor_domain::permissions::Action;
+use otbor_domain::query::{PageRequest, CandidateQuery, CandidateSort, Page};
+use otbor_domain::values::search_key;
+use otbor_domain::{DomainError, Reason};
+use serde::Deserialize;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_candidates, create_candidate))
+        .routes(routes!(get_candidate, update_candidate))
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+pub struct CandidateParams {
+    /// A part of the name, any case.
+    pub q: Option<String>,
+    pub source: Option<String>,
+    /// Only candidates with an application to this vacancy.
+    pub vacancy_id: Option<String>,
+    /// Only candidates with an application in this status (to `vacancy_id` if given).
+    pub status: Option<String>,
+    /// `name`, `created_at` (default) or `updated_at`.
+    pub sort: Option<String>,
+    /// `asc` or `desc` (default for dates) .
+    pub order: Option<String>,
+    pub page: Option<u32>,
+    /// At most 100; 20 by default.
+    pub per_page: Option<u32>,
+}
+
+impl CandidateParams {
+    fn query(&self) -> ApiResult<CandidateQuery> {
+        let sort = match self.sort.as_deref().unwrap_or("created_at") {
+            "name" => CandidateSort::Name,
+            "created_at" => CandidateSort::CreatedAt,
+            "updated_at" => CandidateSort::UpdatedAt,
+            _ => return Err(DomainError::invalid("sort", Reason::Unknown { allowed: &["name", "created_at", "updated_at"] }).into()),
+        };
+        let descending = match self.order.as_deref() {
+            None => sort != CandidateSort::Name,
+            Some("asc") => false,
+            Some("desc") => true,
+            Some(_) => return Err(DomainError::invalid("order", Reason::Unknown { allowed: &["asc", "desc"] }).into()),
+        };
+        Ok(CandidateQuery {
+            search: self.q.as_deref().map(search_key).filter(|s| !s.is_empty()),
+            source: self.source.as_deref().map(search_key).filter(|s| !s.is_empty()),
+            vacancy_id: self.vacancy_id.as_deref().filter(|s| !s.is_empty()).map(parse_id).transpose()?,
+            status: self.status.as_deref().filter(|s| !s.is_empty()).map(|s| Status::parse("status", s)).transpose()?,
+            sort,
+            descending,
+            page: PageRequest::new(self.page, self.per_page)?,
+        })
+    }
+}
+
+pub async fn load(st: &AppState, id: &str) -> ApiResult<Candidate> {
+    st.records.get_candidate(parse_id(id)?).await?.ok_or(ApiError::NotFound(What::Candidate))
+}
+
+/// Lists candidates: search by name, filter by source, vacancy and status, sort, paginate.
+#[utoipa::path(get, path = "/api/candidates", tag = "candidates", params(CandidateParams),
+    responses((status = 200, body = Page<Candidate>), (status = 422, body = ErrorBody)))]
+async fn list_candidates(State(st): State<AppState>, staff: Staff, Query(p): Query<CandidateParams>) -> ApiResult<axum::Json<Page<Candidate>>> {
+    staff.authorize(Action::ReadPipeline)?;
+    Ok(axum::Json(st.records.list_candidates(&p.query()?).await?))
+}
+
+/// Adds a candidate to the pool.
+#[utoipa::path(post, path = "/api/candidates", tag = "candidates", request_body = CandidateFields,
+    responses((status = 201, body = Candidate), (status = 422, body = ErrorBody)))]
+async fn create_candidate(State(st): State<AppState>, staff: Staff, Json(f): Json<CandidateFields>) -> ApiResult<(StatusCode, axum::Json<Candidate>)> {
+    staff.authorize(Action::WorkWithCandidates)?;
+    let c = Candidate::new(&f, st.clock.now())?;
+    st.records.insert_candidate(&c).await?;
+    tracing::info!(candidate_id = %c.id, by = %staff.user.id, "candidate created");
+    Ok((StatusCode::CREATED, axum::Json(c)))
+}
+
+#[utoipa::path(get, path = "/api/candidates/{id}", tag = "candidates", params(("id" = String, Path)),
+    responses((status = 200, body = Candidate), (status = 404, body = ErrorBody)))]
+async fn get_candidate(State(st): State<AppState>, staff: Staff, Path(id): Path<String>) -> ApiResult<axum::Json<Candidate>> {
+    staff.authorize(Action::ReadPipeline)?;
+    Ok(axum::Json(load(&st, &id).await?))
+}
+
+/// Edits a candidate; absent fields stay, an empty string clears an optional one.
+#[utoipa::path(patch, path = "/api/candidates/{id}", tag = "candidates", params(("id" = String, Path)), request_body = CandidateFields,
+    responses((status = 200, body = Candidate), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn update_candidate(State(st): State<AppState>, staff: Staff, Path(id): Path<String>, Json(f): Json<CandidateFields>) -> ApiResult<axum::Json<Candidate>> {
+    staff.authorize(Action::WorkWithCandidates)?;
+    let mut c = load(&st, &id).await?;
+    let expected = c.version;
+    c.apply(&f, st.clock.now())?;
+    st.records.update_candidate(&c, expected).await?;
+    Ok(axum::Json(c))
+}

@@ -1,0 +1,39 @@
+//! The state shared by every handler: the ports, chosen once at start-up, and API settings.
+
+use otbor_domain::ports::{Clock, FileStore, JobQueue, Records};
+use std::sync::Arc;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub records: Arc<dyn Records>,
+    pub files: Arc<dyn FileStore>,
+    pub jobs: Arc<dyn JobQueue>,
+    pub clock: Arc<dyn Clock>,
+    pub config: Arc<ApiConfig>,
+}
+
+#[derive(Clone, Debug)]
+pub struct ApiConfig {
+    pub company_name: String,
+    pub session_ttl: chrono::Duration,
+    pub invite_ttl: chrono::Duration,
+    /// Mark cookies `Secure` (behind HTTPS in the cloud).
+    pub cookie_secure: bool,
+    /// Where the web app is reachable, for absolute links; `None` gives paths.
+    pub public_url: Option<String>,
+    /// Used by `/api/health` to say which backend answers.
+    pub backend: &'static str,
+}
+
+impl Default for ApiConfig {
+    fn default() -> Self {
+        Self {
+            company_name: "Otbor".into(),
+            session_ttl: chrono::Duration::hours(12),
+            invite_ttl: chrono::Duration::days(7),
+            cookie_secure: false,
+            public_url: None,
+            backend: "sqlite",
+        }
+    }
+}

@@ -1,0 +1,112 @@
+//! Start-up of the one-process shape: build the ports from the settings, create the first
+//! admin, optionally load demo data, start the workers, serve the API and the web app, and
+//! shut down gracefully.
+
+use crate::demo;
+use crate::worker::{Handlers, Worker};
+use anyhow::Context;
+use axum::Router;
+use otbor_adapters::settings::{Settings, StoreBackend};
+use otbor_adapters::wiring;
+use otbor_api::{ApiConfig, AppState};
+use otbor_domain::user::Role;
+use secrecy::ExposeSecret;
+use std::sync::Arc;
+use tokio::sync::watch;
+use tower_http::services::{ServeDir, ServeFile};
+
+pub fn init_tracing() {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_env("OTBOR_LOG").unwrap_or_else(|_| EnvFilter::new("info,tower_http=warn"));
+    if std::env::var("OTBOR_LOG_JSON").is_ok_and(|v| v == "1") {
+        tracing_subscriber::fmt().json().with_env_filter(filter).init();
+    } else {
+        tracing_subscriber::fmt().with_env_filter(filter).init();
+    }
+}
+
+pub async fn serve(demo: bool) -> anyhow::Result<()> {
+    let mut settings = Settings::from_env()?;
+    if demo && settings.admin_email.is_none() {
+        settings.admin_email = Some(demo::ADMIN.0.into());
+        settings.admin_password = Some(demo::ADMIN.1.to_string().into());
+    }
+    let ports = wiring::build(&settings).await.context("setting up storage")?;
+    let state = AppState {
+        records: ports.records.clone(),
+        files: ports.files.clone(),
+        jobs: ports.jobs.clone(),
+        clock: ports.clock.clone(),
+        config: Arc::new(ApiConfig {
+            company_name: settings.company_name.clone(),
+            session_ttl: chrono::Duration::hours(settings.session_ttl_hours),
+            invite_ttl: chrono::Duration::days(settings.invite_ttl_days),
+            cookie_secure: settings.cookie_secure,
+            public_url: settings.public_url.clone(),
+            backend: match settings.store {
+                StoreBackend::Sqlite => "sqlite",
+                StoreBackend::Dynamodb => "dynamodb",
+            },
+        }),
+    };
+    if let (Some(email), Some(password)) = (&settings.admin_email, &settings.admin_password) {
+        demo::ensure_user(&state, email, "Administrator", Role::Admin, password.expose_secret()).await?;
+    }
+    if demo {
+        demo::seed(&state).await.context("loading demo data")?;
+    }
+
+    let (stop_tx, stop_rx) = watch::channel(false);
+    let handlers = Handlers::default();
+    let workers: Vec<_> = (0..settings.workers)
+        .map(|_| {
+            let w = Worker { queue: ports.jobs.clone(), handlers: handlers.clone(), ready: ports.jobs_ready.clone() };
+            tokio::spawn(w.run(stop_rx.clone()))
+        })
+        .collect();
+
+    let app = with_web(otbor_api::router(state), &settings.web_dir);
+    let listener = tokio::net::TcpListener::bind(settings.addr)
+        .await
+        .with_context(|| format!("cannot listen on {} (set OTBOR_ADDR to another address)", settings.addr))?;
+    let addr = listener.local_addr()?;
+    tracing::info!(%addr, data_dir = %settings.data_dir.display(), store = ?settings.store, "otbor is serving");
+    println!("Otbor is running at http://{addr}/");
+    if demo {
+        demo::print_logins(&settings);
+    }
+    axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await?;
+    tracing::info!("shutting down: finishing jobs in flight");
+    let _ = stop_tx.send(true);
+    for w in workers {
+        let _ = w.await;
+    }
+    Ok(())
+}
+
+/// Serves the built web app with a fallback to `index.html` for client-side routes.
+pub fn with_web(api: Router, web_dir: &std::path::Path) -> Router {
+    let index = web_dir.join("index.html");
+    if !index.exists() {
+        tracing::warn!(dir = %web_dir.display(), "the web app is not built (make web); serving the API only");
+        return api.fallback(|| async {
+            axum::response::Html("<h1>Otbor</h1><p>The web app is not built: run <code>make web</code>. The API is at <a href=\"/api/openapi.json\">/api/openapi.json</a>.</p>")
+        });
+    }
+    api.fallback_service(ServeDir::new(web_dir).fallback(ServeFile::new(index)))
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+}
