@@ -25,13 +25,16 @@ pub fn init_tracing() {
     }
 }
 
-pub async fn serve(demo: bool) -> anyhow::Result<()> {
-    let mut settings = Settings::from_env()?;
-    if demo && settings.admin_email.is_none() {
-        settings.admin_email = Some(demo::ADMIN.0.into());
-        settings.admin_password = Some(demo::ADMIN.1.to_string().into());
-    }
-    let ports = wiring::build(&settings).await.context("setting up storage")?;
+/// Everything `serve` runs, built but not yet started; tests use it to spawn the same app.
+pub struct Built {
+    pub router: Router,
+    pub state: AppState,
+    pub ports: wiring::Ports,
+}
+
+/// Builds the ports, creates the first admin, loads demo data if asked, and the router.
+pub async fn build(settings: &Settings, demo: bool) -> anyhow::Result<Built> {
+    let ports = wiring::build(settings).await.context("setting up storage")?;
     let state = AppState {
         records: ports.records.clone(),
         files: ports.files.clone(),
@@ -55,9 +58,25 @@ pub async fn serve(demo: bool) -> anyhow::Result<()> {
     if demo {
         demo::seed(&state).await.context("loading demo data")?;
     }
+    let router = with_web(otbor_api::router(state.clone()), &settings.web_dir);
+    Ok(Built { router, state, ports })
+}
 
+/// The job handlers of this process. Resume intake and evaluation register theirs here as
+/// they land; until then a job of an unknown kind is retried and then parked.
+pub fn handlers(_state: &AppState) -> Handlers {
+    Handlers::default()
+}
+
+pub async fn serve(demo: bool) -> anyhow::Result<()> {
+    let mut settings = Settings::from_env()?;
+    if demo && settings.admin_email.is_none() {
+        settings.admin_email = Some(demo::ADMIN.0.into());
+        settings.admin_password = Some(demo::ADMIN.1.to_string().into());
+    }
+    let Built { router, state, ports } = build(&settings, demo).await?;
     let (stop_tx, stop_rx) = watch::channel(false);
-    let handlers = Handlers::default();
+    let handlers = handlers(&state);
     let workers: Vec<_> = (0..settings.workers)
         .map(|_| {
             let w = Worker { queue: ports.jobs.clone(), handlers: handlers.clone(), ready: ports.jobs_ready.clone() };
@@ -65,7 +84,6 @@ pub async fn serve(demo: bool) -> anyhow::Result<()> {
         })
         .collect();
 
-    let app = with_web(otbor_api::router(state), &settings.web_dir);
     let listener = tokio::net::TcpListener::bind(settings.addr)
         .await
         .with_context(|| format!("cannot listen on {} (set OTBOR_ADDR to another address)", settings.addr))?;
@@ -75,7 +93,7 @@ pub async fn serve(demo: bool) -> anyhow::Result<()> {
     if demo {
         demo::print_logins(&settings);
     }
-    axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await?;
+    axum::serve(listener, router).with_graceful_shutdown(shutdown_signal()).await?;
     tracing::info!("shutting down: finishing jobs in flight");
     let _ = stop_tx.send(true);
     for w in workers {

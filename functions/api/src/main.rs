@@ -1,1 +1,8 @@
-fn main() {}
+//! Lambda entry point: API Gateway HTTP API events -> the shared Router.
+
+#[tokio::main]
+async fn main() -> Result<(), lambda_http::Error> {
+    otbor_fn_api::init_tracing();
+    let router = otbor_fn_api::router().await?;
+    lambda_http::run(router).await
+}
