@@ -1,0 +1,27 @@
+# The two commands a newcomer needs: `make run` (Otbor with demo data on the embedded
+# default) and `make test` (every test; installs what it needs). See README.md.
+
+.PHONY: run test web build bench lambda clean
+
+run: web
+	cargo run -p otbor -- serve --demo
+
+test:
+	bash scripts/test.sh
+
+web:
+	@if command -v npm >/dev/null 2>&1; then \
+		cd web && npm ci --no-audit --no-fund --loglevel=error && npm run build; \
+	else \
+		echo "npm not found: serving the API only (install Node.js to build the web app)"; \
+	fi
+
+build: web
+	cargo build --release -p otbor
+
+bench:
+	bash scripts/bench.sh
+
+clean:
+	cargo clean
+	rm -rf web/dist web/node_modules data .tmp

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Runs every test on a fresh machine: it installs and starts what the tests need (the moto
+# server for the AWS backends; Node packages and Chromium for the web app), runs the Rust
+# suites on the embedded backend and again against moto's DynamoDB/S3/SQS, then the web
+# app's unit and browser tests. Used by `make test` and by CI.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+# The AWS SDK must never reach for real credentials or the instance metadata service.
+export AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_SESSION_TOKEN=test
+export AWS_REGION=us-east-1 AWS_DEFAULT_REGION=us-east-1 AWS_EC2_METADATA_DISABLED=true
+export CARGO_TERM_COLOR=never
+
+step() { printf '\n=== %s\n' "$*"; }
+
+step "moto server (local AWS emulator)"
+eval "$(scripts/moto.sh start)"
+trap 'scripts/moto.sh stop >/dev/null 2>&1 || true' EXIT
+echo "moto at $OTBOR_TEST_AWS_ENDPOINT"
+
+if cargo nextest --version >/dev/null 2>&1; then
+    run_tests() { cargo nextest run --no-fail-fast "$@"; }
+else
+    run_tests() { cargo test --no-fail-fast "$@"; }
+fi
+
+step "Rust: unit tests, conformance suites (SQLite, local files, embedded queue, DynamoDB, S3, SQS), API end to end on SQLite"
+run_tests --workspace
+
+step "Rust: the API end to end again, on DynamoDB + S3 + SQS (moto)"
+OTBOR_TEST_STORE=dynamodb run_tests -p otbor-tests
+
+if [[ -f web/package.json ]]; then
+    step "web: install, unit tests, build"
+    (cd web && npm ci --no-audit --no-fund --loglevel=error && npm test && npm run build)
+    if [[ -f web/e2e/run.sh ]]; then
+        step "web: browser tests in Chromium against otbor serve"
+        if ! command -v chromium >/dev/null 2>&1; then
+            apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+        fi
+        cargo build -p otbor
+        OTBOR_BIN="$PWD/target/debug/otbor" bash web/e2e/run.sh
+    fi
+fi
+echo
+echo "All test suites passed."
