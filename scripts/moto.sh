@@ -15,12 +15,21 @@ TMP="$ROOT/.tmp"
 PID_FILE="$TMP/moto.pid"
 PORT_FILE="$TMP/moto.port"
 LOG_FILE="$TMP/moto.log"
-MOTO_SPEC='moto[dynamodb,s3,sqs,server]==5.2.5'
+# The per-service extras plus flask and flask-cors are all moto_server needs; the `server`
+# extra would also pull in every other service's dependencies (cfn-lint, docker, ...).
+MOTO_SPEC='moto[dynamodb,s3,sqs]==5.2.5'
 
 log() { echo "moto.sh: $*" >&2; }
 
+# True if the recorded process is alive and is still our moto server (not a reused pid).
 running() {
-    [[ -f "$PID_FILE" ]] && kill -0 "$(cat "$PID_FILE")" 2>/dev/null
+    [[ -f "$PID_FILE" ]] || return 1
+    local pid
+    pid="$(cat "$PID_FILE")"
+    kill -0 "$pid" 2>/dev/null || return 1
+    if [[ -r "/proc/$pid/cmdline" ]]; then
+        tr '\0' ' ' < "/proc/$pid/cmdline" | grep -q moto_server
+    fi
 }
 
 print_url() {

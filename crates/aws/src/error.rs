@@ -41,7 +41,10 @@ pub enum AwsError {
     /// AWS kept part of the work undone for longer than we wait (unprocessed keys, a table
     /// that does not become active).
     #[error("{operation} did not complete: {detail}")]
-    Incomplete { operation: &'static str, detail: String },
+    Incomplete {
+        operation: &'static str,
+        detail: String,
+    },
 }
 
 impl From<AwsError> for StoreError {
@@ -56,12 +59,19 @@ where
     E: std::error::Error + Send + Sync + 'static,
 {
     tracing::warn!(service, operation, error = %DisplayErrorContext(&e), "AWS call failed");
-    AwsError::Call { service, operation, source: Box::new(e) }
+    AwsError::Call {
+        service,
+        operation,
+        source: Box::new(e),
+    }
 }
 
 pub(crate) fn build_failed<E>(operation: &'static str, e: E) -> AwsError
 where
     E: std::error::Error + Send + Sync + 'static,
 {
-    AwsError::Build { operation, source: Box::new(e) }
+    AwsError::Build {
+        operation,
+        source: Box::new(e),
+    }
 }

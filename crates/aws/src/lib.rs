@@ -22,7 +22,8 @@ use aws_config::{BehaviorVersion, ConfigLoader, Region};
 /// The SDK configuration loader with the region and, for a local emulator, the endpoint set;
 /// callers may add more (static credentials in tests) before `load()`.
 pub fn config_loader(endpoint_url: Option<&str>, region: &str) -> ConfigLoader {
-    let loader = aws_config::defaults(BehaviorVersion::latest()).region(Region::new(region.to_owned()));
+    let loader =
+        aws_config::defaults(BehaviorVersion::latest()).region(Region::new(region.to_owned()));
     match endpoint_url {
         Some(url) => loader.endpoint_url(url),
         None => loader,
@@ -42,7 +43,9 @@ pub fn dynamodb_client(config: &SdkConfig) -> aws_sdk_dynamodb::Client {
 /// Path-style addressing, because virtual-host style (`bucket.localhost`) does not resolve
 /// against a local emulator; AWS itself accepts both.
 pub fn s3_client(config: &SdkConfig) -> aws_sdk_s3::Client {
-    let s3_config = aws_sdk_s3::config::Builder::from(config).force_path_style(true).build();
+    let s3_config = aws_sdk_s3::config::Builder::from(config)
+        .force_path_style(true)
+        .build();
     aws_sdk_s3::Client::from_conf(s3_config)
 }
 

@@ -63,7 +63,10 @@ impl Listed {
         format!("{}#{id}", self.sk())
     }
     pub(crate) fn key(self, id: impl Display) -> Key {
-        Key { pk: self.pk(id), sk: self.sk().to_owned() }
+        Key {
+            pk: self.pk(id),
+            sk: self.sk().to_owned(),
+        }
     }
 }
 
@@ -76,7 +79,10 @@ pub(crate) struct Key {
 
 impl Key {
     pub(crate) fn new(pk: impl Into<String>, sk: impl Into<String>) -> Self {
-        Self { pk: pk.into(), sk: sk.into() }
+        Self {
+            pk: pk.into(),
+            sk: sk.into(),
+        }
     }
     pub(crate) fn to_item(&self) -> Item {
         HashMap::from([
@@ -105,7 +111,10 @@ pub(crate) fn app_pair(candidate: impl Display, vacancy: impl Display) -> Key {
 pub(crate) const HISTORY_PREFIX: &str = "HIST#";
 
 pub(crate) fn history(application: impl Display, version: u64) -> Key {
-    Key::new(Listed::Application.pk(application), format!("{HISTORY_PREFIX}{version:010}"))
+    Key::new(
+        Listed::Application.pk(application),
+        format!("{HISTORY_PREFIX}{version:010}"),
+    )
 }
 
 /// Fixed-width UTC time first, so that the index's string order is the creation order.
