@@ -28,7 +28,7 @@ running() {
     pid="$(cat "$PID_FILE")"
     kill -0 "$pid" 2>/dev/null || return 1
     if [[ -r "/proc/$pid/cmdline" ]]; then
-        tr '\0' ' ' < "/proc/$pid/cmdline" | grep -q moto_server
+        tr '\0' ' ' < "/proc/$pid/cmdline" | grep -q moto_serial
     fi
 }
 
@@ -70,7 +70,8 @@ start() {
     local port
     port="$(free_port)"
     # setsid: the server outlives this script and the shell that ran it.
-    setsid "$VENV/bin/moto_server" -H 127.0.0.1 -p "$port" >"$LOG_FILE" 2>&1 < /dev/null &
+    # Through moto_serial.py: one request at a time, so that DynamoDB transactions are atomic.
+    setsid "$VENV/bin/python" "$ROOT/scripts/moto_serial.py" -H 127.0.0.1 -p "$port" >"$LOG_FILE" 2>&1 < /dev/null &
     echo $! > "$PID_FILE"
     echo "$port" > "$PORT_FILE"
     for _ in $(seq 1 60); do
