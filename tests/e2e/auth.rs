@@ -99,3 +99,18 @@ async fn error_messages_follow_the_callers_language() {
     assert_eq!(ru["error"]["message"], "войдите в систему");
     assert_eq!(en["error"]["message"], "please log in");
 }
+
+#[tokio::test]
+async fn the_environment_creates_the_first_admin_only_in_an_empty_store() {
+    let dir = tempfile::tempdir().unwrap();
+    let first = test_settings(dir.path());
+    let built = otbor::app::build(&first, false).await.unwrap();
+    let mut second = first.clone();
+    second.admin_email = Some("intruder@test.local".into());
+    second.admin_password = Some("intruder-password".to_string().into());
+    let again = otbor::app::build(&second, false).await.unwrap();
+    let users = again.state.records.list_users(otbor_domain::query::PageRequest::default()).await.unwrap();
+    assert_eq!(users.total, 1);
+    assert_eq!(users.items[0].email.as_str(), ADMIN_EMAIL);
+    drop(built);
+}

@@ -9,6 +9,7 @@ use axum::Router;
 use otbor_adapters::settings::{Settings, StoreBackend};
 use otbor_adapters::wiring;
 use otbor_api::{ApiConfig, AppState};
+use otbor_domain::query::PageRequest;
 use otbor_domain::user::Role;
 use secrecy::ExposeSecret;
 use std::sync::Arc;
@@ -53,7 +54,12 @@ pub async fn build(settings: &Settings, demo: bool) -> anyhow::Result<Built> {
         }),
     };
     if let (Some(email), Some(password)) = (&settings.admin_email, &settings.admin_password) {
-        demo::ensure_user(&state, email, "Administrator", Role::Admin, password.expose_secret()).await?;
+        // Only an empty store gets a first admin from the environment; later admins are
+        // created through the API, and a changed variable never adds a second way in.
+        let users = state.records.list_users(PageRequest::default()).await?;
+        if users.total == 0 {
+            demo::ensure_user(&state, email, "Administrator", Role::Admin, password.expose_secret()).await?;
+        }
     }
     if demo {
         demo::seed(&state).await.context("loading demo data")?;
