@@ -10,4 +10,5 @@ mod invites;
 mod lambda;
 mod permissions;
 mod pipeline;
+mod uploads;
 mod workers;

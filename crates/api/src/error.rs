@@ -6,6 +6,7 @@ use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use otbor_domain::ports::StoreError;
+use otbor_domain::upload::UploadRefusal;
 use otbor_domain::{DomainError, Lang};
 use serde::Serialize;
 
@@ -44,6 +45,8 @@ pub enum ApiError {
     TooLarge,
     #[error("unsupported media type")]
     UnsupportedMediaType,
+    #[error("upload refused: {0:?}")]
+    Upload(otbor_domain::upload::UploadRefusal),
     #[error("internal error")]
     Internal(#[source] anyhow::Error),
 }
@@ -57,6 +60,7 @@ pub enum What {
     Vacancy,
     Application,
     Invite,
+    Upload,
 }
 
 impl std::fmt::Display for What {
@@ -74,6 +78,7 @@ impl What {
             What::Vacancy => ("вакансия не найдена", "vacancy not found"),
             What::Application => ("заявка не найдена", "application not found"),
             What::Invite => ("ссылка на интервью не найдена", "interview link not found"),
+            What::Upload => ("загрузка не найдена", "upload not found"),
         };
         lang.pick(ru, en)
     }
@@ -119,6 +124,12 @@ impl ApiError {
             ApiError::BadRequest { .. } => StatusCode::BAD_REQUEST,
             ApiError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ApiError::Upload(r) => match r {
+                UploadRefusal::BadToken => StatusCode::FORBIDDEN,
+                UploadRefusal::AlreadyUploaded => StatusCode::CONFLICT,
+                UploadRefusal::Expired => StatusCode::GONE,
+                UploadRefusal::WrongType { .. } | UploadRefusal::WrongSize { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            },
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -140,6 +151,13 @@ impl ApiError {
             ApiError::BadRequest { code, .. } => code,
             ApiError::TooLarge => "too_large",
             ApiError::UnsupportedMediaType => "unsupported_media_type",
+            ApiError::Upload(r) => match r {
+                UploadRefusal::BadToken => "bad_upload_token",
+                UploadRefusal::AlreadyUploaded => "already_uploaded",
+                UploadRefusal::Expired => "expired",
+                UploadRefusal::WrongType { .. } => "wrong_content_type",
+                UploadRefusal::WrongSize { .. } => "wrong_size",
+            },
             ApiError::Internal(_) => "internal",
         }
     }
@@ -173,6 +191,7 @@ impl ApiError {
                 "тело запроса должно быть JSON (Content-Type: application/json)",
                 "the request body must be JSON (Content-Type: application/json)",
             ),
+            ApiError::Upload(r) => r.message(l),
             ApiError::Internal(_) => l.pick(
                 "внутренняя ошибка сервера; мы уже знаем о ней",
                 "internal server error; it has been logged",

@@ -8,6 +8,7 @@ pub mod error;
 pub mod extract;
 pub mod interview;
 pub mod state;
+pub mod uploads;
 pub mod users;
 pub mod vacancies;
 
@@ -32,7 +33,7 @@ pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Otbor API", description = "AI-assisted candidate selection. Errors are `{\"error\": {\"code\", \"message\", \"field\"}}`; messages follow `Accept-Language` (ru, en)."),
-    tags((name = "auth"), (name = "users"), (name = "vacancies"), (name = "candidates"), (name = "applications"), (name = "invites"), (name = "interview"), (name = "health"))
+    tags((name = "auth"), (name = "users"), (name = "vacancies"), (name = "candidates"), (name = "applications"), (name = "invites"), (name = "interview"), (name = "uploads"), (name = "health"))
 )]
 struct ApiDoc;
 
@@ -45,6 +46,7 @@ fn api() -> OpenApiRouter<AppState> {
         .merge(candidates::router())
         .merge(applications::router())
         .merge(interview::router())
+        .merge(uploads::router())
 }
 
 /// The OpenAPI document, generated from the handlers' annotations.

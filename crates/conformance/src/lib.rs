@@ -26,6 +26,9 @@ macro_rules! records_conformance {
             applications_are_filtered_by_vacancy_candidate_status_and_name,
             stage_counts_group_by_vacancy_status_and_furthest_stage,
             invites_are_found_by_token_hash_and_updated_conditionally,
+            candidates_are_found_by_email_or_phone,
+            uploads_round_trip_are_updated_conditionally_and_listed_newest_first,
+            matches_are_replaced_per_candidate_or_vacancy_and_read_best_first,
         );
     };
     (@each $fresh:expr; $($name:ident),* $(,)?) => {$(

@@ -385,3 +385,85 @@ pub async fn invites_are_found_by_token_hash_and_updated_conditionally(s: Arc<dy
     assert!(matches!(s.update_invite(&again, inv.version).await, Err(StoreError::Conflict)));
     assert_eq!(s.invite_by_token(&TokenHash::of(&token)).await.unwrap(), Some(used));
 }
+
+pub async fn candidates_are_found_by_email_or_phone(s: Arc<dyn Records>) {
+    let mut a = candidate("Анна Белова", None, 0);
+    a.email = Some(Email::parse("email", "anna@example.ru").unwrap());
+    a.phone = Some(otbor_domain::values::Phone::parse("phone", "+79160000001").unwrap());
+    let mut b = candidate("Борис Белов", None, 1);
+    b.email = Some(Email::parse("email", "boris@example.ru").unwrap());
+    b.phone = Some(otbor_domain::values::Phone::parse("phone", "+79160000002").unwrap());
+    s.insert_candidate(&a).await.unwrap();
+    s.insert_candidate(&b).await.unwrap();
+    let by_email = s.candidate_by_contact(Some(&Email::parse("email", "ANNA@example.ru").unwrap()), None).await.unwrap();
+    assert_eq!(by_email.map(|c| c.id), Some(a.id));
+    let phone = otbor_domain::values::Phone::parse("phone", "8 916 000-00-02").unwrap();
+    let by_phone = s.candidate_by_contact(Some(&Email::parse("email", "other@example.ru").unwrap()), Some(&phone)).await.unwrap();
+    assert_eq!(by_phone.map(|c| c.id), Some(b.id));
+    assert_eq!(s.candidate_by_contact(None, None).await.unwrap(), None);
+    let nobody = otbor_domain::values::Phone::parse("phone", "+79169999999").unwrap();
+    assert_eq!(s.candidate_by_contact(None, Some(&nobody)).await.unwrap(), None);
+    // A changed email is found under its new value only.
+    let mut moved = a.clone();
+    moved.email = Some(Email::parse("email", "anna.new@example.ru").unwrap());
+    moved.version += 1;
+    s.update_candidate(&moved, a.version).await.unwrap();
+    assert_eq!(s.candidate_by_contact(Some(&Email::parse("email", "anna@example.ru").unwrap()), None).await.unwrap(), None);
+    assert_eq!(
+        s.candidate_by_contact(Some(&Email::parse("email", "anna.new@example.ru").unwrap()), None).await.unwrap().map(|c| c.id),
+        Some(a.id)
+    );
+}
+
+pub async fn uploads_round_trip_are_updated_conditionally_and_listed_newest_first(s: Arc<dyn Records>) {
+    use otbor_domain::upload::{Upload, UploadStatus};
+    let alice = UserId::new();
+    let bob = UserId::new();
+    let mut ids = Vec::new();
+    for (i, who) in [alice, bob, alice].into_iter().enumerate() {
+        let (u, _) = Upload::new(&format!("cv{i}.pdf"), "application/pdf", 100, None, who, at(i as i64), Duration::minutes(15)).unwrap();
+        s.insert_upload(&u).await.unwrap();
+        ids.push(u);
+    }
+    assert_eq!(s.get_upload(ids[0].id).await.unwrap(), Some(ids[0].clone()));
+    let mut failed = ids[0].clone();
+    failed.fail("corrupt_pdf", "файл повреждён", "the file is damaged", at(10));
+    s.update_upload(&failed, ids[0].version).await.unwrap();
+    let mut stale = ids[0].clone();
+    stale.set_status(UploadStatus::Uploaded, at(11));
+    assert!(matches!(s.update_upload(&stale, ids[0].version).await, Err(StoreError::Conflict)));
+    assert_eq!(s.get_upload(ids[0].id).await.unwrap(), Some(failed));
+    let mine = s.list_uploads(Some(alice), page(1, 10)).await.unwrap();
+    assert_eq!(mine.items.iter().map(|u| u.id).collect::<Vec<_>>(), [ids[2].id, ids[0].id]);
+    assert_eq!(s.list_uploads(None, page(1, 2)).await.unwrap().total, 3);
+}
+
+pub async fn matches_are_replaced_per_candidate_or_vacancy_and_read_best_first(s: Arc<dyn Records>) {
+    use otbor_domain::ids::CandidateId;
+    use otbor_domain::ports::MatchRecord;
+    let (c1, c2, c3) = (CandidateId::new(), CandidateId::new(), CandidateId::new());
+    let (v1, v2) = (VacancyId::new(), VacancyId::new());
+    let m = |c, v, score| MatchRecord {
+        candidate_id: c,
+        vacancy_id: v,
+        score,
+        detail: serde_json::json!({"verdicts": [{"requirement": 0, "verdict": "met", "evidence": "Python 5 лет"}]}),
+        engine: "offline-1".into(),
+        computed_at: at(0),
+    };
+    s.replace_candidate_matches(c1, &[m(c1, v1, 80), m(c1, v2, 40)]).await.unwrap();
+    s.replace_candidate_matches(c2, &[m(c2, v1, 95)]).await.unwrap();
+    s.replace_candidate_matches(c3, &[m(c3, v1, 10)]).await.unwrap();
+    let best = s.matches_for_vacancy(v1, 2).await.unwrap();
+    assert_eq!(best.iter().map(|x| (x.candidate_id, x.score)).collect::<Vec<_>>(), [(c2, 95), (c1, 80)]);
+    assert_eq!(s.matches_for_candidate(c1).await.unwrap(), vec![m(c1, v1, 80), m(c1, v2, 40)]);
+    // A new resume replaces all of the candidate's matches.
+    s.replace_candidate_matches(c1, &[m(c1, v2, 70)]).await.unwrap();
+    assert_eq!(s.matches_for_candidate(c1).await.unwrap(), vec![m(c1, v2, 70)]);
+    assert_eq!(s.matches_for_vacancy(v1, 10).await.unwrap().len(), 2);
+    // An edited vacancy replaces all of the vacancy's matches.
+    s.replace_vacancy_matches(v1, &[m(c3, v1, 60)]).await.unwrap();
+    assert_eq!(s.matches_for_vacancy(v1, 10).await.unwrap(), vec![m(c3, v1, 60)]);
+    assert_eq!(s.matches_for_candidate(c2).await.unwrap(), vec![]);
+    assert_eq!(s.matches_for_candidate(c1).await.unwrap(), vec![m(c1, v2, 70)]);
+}

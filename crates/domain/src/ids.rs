@@ -48,4 +48,4 @@ macro_rules! typed_id {
     )*};
 }
 
-typed_id!(UserId, CandidateId, VacancyId, ApplicationId, InviteId, JobId);
+typed_id!(UserId, CandidateId, VacancyId, ApplicationId, InviteId, JobId, UploadId);

@@ -3,7 +3,9 @@
 
 use crate::application::{Application, HistoryEntry};
 use crate::candidate::Candidate;
-use crate::ids::{ApplicationId, CandidateId, UserId, VacancyId};
+use crate::ids::{ApplicationId, CandidateId, UploadId, UserId, VacancyId};
+use crate::upload::Upload;
+use crate::values::Phone;
 use crate::invite::Invite;
 use crate::query::{ApplicationQuery, CandidateQuery, Page, PageRequest, VacancyQuery};
 use crate::secret::TokenHash;
@@ -64,6 +66,8 @@ pub trait CandidateStore: Send + Sync {
     /// The candidates among `ids` that exist, in any order.
     async fn get_candidates(&self, ids: &[CandidateId]) -> StoreResult<Vec<Candidate>>;
     async fn list_candidates(&self, q: &CandidateQuery) -> StoreResult<Page<Candidate>>;
+    /// The oldest candidate with this email or this phone, for de-duplication.
+    async fn candidate_by_contact(&self, email: Option<&Email>, phone: Option<&Phone>) -> StoreResult<Option<Candidate>>;
 }
 
 #[async_trait]
@@ -105,13 +109,49 @@ pub trait InviteStore: Send + Sync {
     async fn update_invite(&self, i: &Invite, expected_version: u64) -> StoreResult<()>;
 }
 
+#[async_trait]
+pub trait UploadStore: Send + Sync {
+    async fn insert_upload(&self, u: &Upload) -> StoreResult<()>;
+    async fn get_upload(&self, id: UploadId) -> StoreResult<Option<Upload>>;
+    async fn update_upload(&self, u: &Upload, expected_version: u64) -> StoreResult<()>;
+    /// Newest first; only `created_by`'s if given.
+    async fn list_uploads(&self, created_by: Option<UserId>, page: PageRequest) -> StoreResult<Page<Upload>>;
+}
+
+/// How well one candidate fits one vacancy, as computed by the screening engine.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct MatchRecord {
+    pub candidate_id: CandidateId,
+    pub vacancy_id: VacancyId,
+    /// 0..=100, computed by our code from the verdicts.
+    pub score: u8,
+    /// The per-requirement verdicts with their evidence, as the engine produced them.
+    #[schema(value_type = Object)]
+    pub detail: serde_json::Value,
+    /// Which engine and rubric version produced it.
+    pub engine: String,
+    pub computed_at: DateTime<Utc>,
+}
+
+#[async_trait]
+pub trait MatchStore: Send + Sync {
+    /// Replaces every match of this candidate with `matches`.
+    async fn replace_candidate_matches(&self, candidate: CandidateId, matches: &[MatchRecord]) -> StoreResult<()>;
+    /// Replaces every match of this vacancy with `matches`.
+    async fn replace_vacancy_matches(&self, vacancy: VacancyId, matches: &[MatchRecord]) -> StoreResult<()>;
+    /// Best first.
+    async fn matches_for_candidate(&self, candidate: CandidateId) -> StoreResult<Vec<MatchRecord>>;
+    /// Best first, at most `limit`.
+    async fn matches_for_vacancy(&self, vacancy: VacancyId, limit: usize) -> StoreResult<Vec<MatchRecord>>;
+}
+
 /// All the record ports of one backend.
 pub trait Records:
-    UserStore + SessionStore + CandidateStore + VacancyStore + ApplicationStore + InviteStore
+    UserStore + SessionStore + CandidateStore + VacancyStore + ApplicationStore + InviteStore + UploadStore + MatchStore
 {
 }
 impl<T> Records for T where
-    T: UserStore + SessionStore + CandidateStore + VacancyStore + ApplicationStore + InviteStore
+    T: UserStore + SessionStore + CandidateStore + VacancyStore + ApplicationStore + InviteStore + UploadStore + MatchStore
 {
 }
 

@@ -81,6 +81,28 @@ CREATE TABLE jobs (
     dead INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX jobs_ready ON jobs (dead, visible_at, id);
+"#, r#"
+ALTER TABLE candidates ADD COLUMN email TEXT;
+ALTER TABLE candidates ADD COLUMN phone TEXT;
+UPDATE candidates SET email = json_extract(doc, '$.email'), phone = json_extract(doc, '$.phone');
+CREATE INDEX candidates_email ON candidates (email);
+CREATE INDEX candidates_phone ON candidates (phone);
+CREATE TABLE uploads (
+    id TEXT PRIMARY KEY,
+    created_by TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    doc TEXT NOT NULL
+);
+CREATE INDEX uploads_created ON uploads (created_at, id);
+CREATE TABLE matches (
+    candidate_id TEXT NOT NULL,
+    vacancy_id TEXT NOT NULL,
+    score INTEGER NOT NULL,
+    doc TEXT NOT NULL,
+    PRIMARY KEY (candidate_id, vacancy_id)
+);
+CREATE INDEX matches_vacancy ON matches (vacancy_id, score DESC, candidate_id);
 "#];
 
 /// Opens (creating if needed) the database file and brings its schema up to date.

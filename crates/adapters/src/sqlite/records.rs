@@ -6,14 +6,15 @@ use async_trait::async_trait;
 use chrono::{DateTime, SecondsFormat, Utc};
 use otbor_domain::application::{Application, HistoryEntry, Status};
 use otbor_domain::candidate::Candidate;
-use otbor_domain::ids::{ApplicationId, CandidateId, UserId, VacancyId};
+use otbor_domain::ids::{ApplicationId, CandidateId, UploadId, UserId, VacancyId};
 use otbor_domain::invite::Invite;
 use otbor_domain::ports::*;
 use otbor_domain::query::{ApplicationQuery, CandidateQuery, CandidateSort, Page, PageRequest, VacancyQuery};
 use otbor_domain::secret::TokenHash;
 use otbor_domain::user::{Session, User};
 use otbor_domain::vacancy::{StageCount, Vacancy, VacancyState};
-use otbor_domain::values::{Email, search_key};
+use otbor_domain::upload::Upload;
+use otbor_domain::values::{Email, Phone, search_key};
 use r2d2_sqlite::rusqlite::{self, Connection, OptionalExtension, ToSql, params, params_from_iter};
 use serde::{Serialize, de::DeserializeOwned};
 
@@ -193,10 +194,11 @@ impl CandidateStore for SqliteRecords {
             x.version as i64,
             to_doc(x)?,
         );
+        let contacts = (x.email.as_ref().map(|e| e.to_string()), x.phone.as_ref().map(|p| p.to_string()));
         with_conn(&self.pool, move |c| {
             c.execute(
-                "INSERT INTO candidates (id, name_key, source, created_at, updated_at, version, doc) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                params![row.0, row.1, row.2, row.3, row.4, row.5, row.6],
+                "INSERT INTO candidates (id, name_key, source, created_at, updated_at, version, doc, email, phone) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                params![row.0, row.1, row.2, row.3, row.4, row.5, row.6, contacts.0, contacts.1],
             )
             .map_err(backend)?;
             Ok(())
@@ -206,11 +208,12 @@ impl CandidateStore for SqliteRecords {
 
     async fn update_candidate(&self, x: &Candidate, expected: u64) -> StoreResult<()> {
         let row = (x.id.to_string(), search_key(&x.full_name), x.source.clone(), ts(&x.updated_at), x.version as i64, to_doc(x)?);
+        let contacts = (x.email.as_ref().map(|e| e.to_string()), x.phone.as_ref().map(|p| p.to_string()));
         with_conn(&self.pool, move |c| {
             let n = c
                 .execute(
-                    "UPDATE candidates SET name_key = ?2, source = ?3, updated_at = ?4, version = ?5, doc = ?6 WHERE id = ?1 AND version = ?7",
-                    params![row.0, row.1, row.2, row.3, row.4, row.5, expected as i64],
+                    "UPDATE candidates SET name_key = ?2, source = ?3, updated_at = ?4, version = ?5, doc = ?6, email = ?8, phone = ?9 WHERE id = ?1 AND version = ?7",
+                    params![row.0, row.1, row.2, row.3, row.4, row.5, expected as i64, contacts.0, contacts.1],
                 )
                 .map_err(backend)?;
             conditional(n)
@@ -266,6 +269,21 @@ impl CandidateStore for SqliteRecords {
         };
         let page = q.page;
         with_conn(&self.pool, move |c| f.page(c, "candidates", &order, page)).await
+    }
+
+    async fn candidate_by_contact(&self, email: Option<&Email>, phone: Option<&Phone>) -> StoreResult<Option<Candidate>> {
+        if email.is_none() && phone.is_none() {
+            return Ok(None);
+        }
+        let (e, p) = (email.map(|e| e.to_string()), phone.map(|p| p.to_string()));
+        with_conn(&self.pool, move |c| {
+            one_doc(
+                c,
+                "SELECT doc FROM candidates WHERE (?1 IS NOT NULL AND email = ?1) OR (?2 IS NOT NULL AND phone = ?2) ORDER BY created_at, id LIMIT 1",
+                &[&e, &p],
+            )
+        })
+        .await
     }
 }
 
@@ -478,6 +496,95 @@ impl InviteStore for SqliteRecords {
                 .execute("UPDATE invites SET version = ?2, doc = ?3 WHERE id = ?1 AND version = ?4", params![row.0, row.1, row.2, expected as i64])
                 .map_err(backend)?;
             conditional(n)
+        })
+        .await
+    }
+}
+
+#[async_trait]
+impl UploadStore for SqliteRecords {
+    async fn insert_upload(&self, u: &Upload) -> StoreResult<()> {
+        let row = (u.id.to_string(), u.created_by.to_string(), ts(&u.created_at), u.version as i64, to_doc(u)?);
+        with_conn(&self.pool, move |c| {
+            c.execute("INSERT INTO uploads (id, created_by, created_at, version, doc) VALUES (?1, ?2, ?3, ?4, ?5)", params![row.0, row.1, row.2, row.3, row.4])
+                .map_err(backend)?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn get_upload(&self, id: UploadId) -> StoreResult<Option<Upload>> {
+        with_conn(&self.pool, move |c| one_doc(c, "SELECT doc FROM uploads WHERE id = ?1", &[&id.to_string()])).await
+    }
+
+    async fn update_upload(&self, u: &Upload, expected: u64) -> StoreResult<()> {
+        let row = (u.id.to_string(), u.version as i64, to_doc(u)?);
+        with_conn(&self.pool, move |c| {
+            let n = c
+                .execute("UPDATE uploads SET version = ?2, doc = ?3 WHERE id = ?1 AND version = ?4", params![row.0, row.1, row.2, expected as i64])
+                .map_err(backend)?;
+            conditional(n)
+        })
+        .await
+    }
+
+    async fn list_uploads(&self, created_by: Option<UserId>, page: PageRequest) -> StoreResult<Page<Upload>> {
+        let mut f = Filter::default();
+        if let Some(u) = created_by {
+            f.add("created_by = ?", u.to_string());
+        }
+        with_conn(&self.pool, move |c| f.page(c, "uploads", "created_at DESC, id DESC", page)).await
+    }
+}
+
+fn insert_matches(c: &Connection, matches: &[MatchRecord]) -> StoreResult<()> {
+    let mut stmt = c
+        .prepare_cached("INSERT OR REPLACE INTO matches (candidate_id, vacancy_id, score, doc) VALUES (?1, ?2, ?3, ?4)")
+        .map_err(backend)?;
+    for m in matches {
+        stmt.execute(params![m.candidate_id.to_string(), m.vacancy_id.to_string(), m.score as i64, to_doc(m)?]).map_err(backend)?;
+    }
+    Ok(())
+}
+
+#[async_trait]
+impl MatchStore for SqliteRecords {
+    async fn replace_candidate_matches(&self, candidate: CandidateId, matches: &[MatchRecord]) -> StoreResult<()> {
+        let matches = matches.to_vec();
+        with_conn(&self.pool, move |c| {
+            let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(backend)?;
+            tx.execute("DELETE FROM matches WHERE candidate_id = ?1", params![candidate.to_string()]).map_err(backend)?;
+            insert_matches(&tx, &matches)?;
+            tx.commit().map_err(backend)
+        })
+        .await
+    }
+
+    async fn replace_vacancy_matches(&self, vacancy: VacancyId, matches: &[MatchRecord]) -> StoreResult<()> {
+        let matches = matches.to_vec();
+        with_conn(&self.pool, move |c| {
+            let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(backend)?;
+            tx.execute("DELETE FROM matches WHERE vacancy_id = ?1", params![vacancy.to_string()]).map_err(backend)?;
+            insert_matches(&tx, &matches)?;
+            tx.commit().map_err(backend)
+        })
+        .await
+    }
+
+    async fn matches_for_candidate(&self, candidate: CandidateId) -> StoreResult<Vec<MatchRecord>> {
+        with_conn(&self.pool, move |c| {
+            docs(c, "SELECT doc FROM matches WHERE candidate_id = ?1 ORDER BY score DESC, vacancy_id", &[&candidate.to_string()])
+        })
+        .await
+    }
+
+    async fn matches_for_vacancy(&self, vacancy: VacancyId, limit: usize) -> StoreResult<Vec<MatchRecord>> {
+        with_conn(&self.pool, move |c| {
+            docs(
+                c,
+                "SELECT doc FROM matches WHERE vacancy_id = ?1 ORDER BY score DESC, candidate_id LIMIT ?2",
+                &[&vacancy.to_string(), &(limit.min(i64::MAX as usize) as i64)],
+            )
         })
         .await
     }

@@ -12,9 +12,17 @@
 //! | history entry | `APP#<id>` | `HIST#<version it produced, 10 digits>` | `doc` |
 //! | candidate x vacancy | `APP_PAIR#<candidate>#<vacancy>` | `APP_PAIR` | `application_id` |
 //! | invite | `INVITE#<token hash>` | `INVITE` | `doc`, `version` |
+//! | upload | `UPLOAD#<id>` | `UPLOAD` | `type`, `created`, `doc`, `version` |
+//! | match, by candidate | `MATCH_C#<candidate>` | `<vacancy>` | `doc` |
+//! | match, by vacancy | `MATCH_V#<vacancy>` | `<candidate>` | `doc` (the same document) |
 //!
 //! The GSI `by_type` (`type`, `created` = RFC 3339 time + `#` + id) lists the entities of a
-//! type. History entries are keyed by the version their transition produced rather than by
+//! type. Finding a candidate by email or phone scans the candidates through it rather than
+//! keeping lookup items: a candidate's contacts change with every edit and every resume, and
+//! lookup items would have to move with them in a transaction on each of those writes, for a
+//! lookup that runs once per uploaded resume. Each match is stored twice, once in its
+//! candidate's partition and once in its vacancy's, so that either side is one query; the
+//! stores write and delete the two together. History entries are keyed by the version their transition produced rather than by
 //! their time: that is the order in which the writes won, whatever the writers' clocks say,
 //! and it makes two writers of the same version collide on the same key.
 
@@ -40,6 +48,7 @@ pub(crate) enum Listed {
     Candidate,
     Vacancy,
     Application,
+    Upload,
 }
 
 impl Listed {
@@ -49,6 +58,7 @@ impl Listed {
             Listed::Candidate => "CANDIDATE",
             Listed::Vacancy => "VACANCY",
             Listed::Application => "APPLICATION",
+            Listed::Upload => "UPLOAD",
         }
     }
     pub(crate) fn sk(self) -> &'static str {
@@ -57,6 +67,7 @@ impl Listed {
             Listed::Candidate => "CAND",
             Listed::Vacancy => "VAC",
             Listed::Application => "APP",
+            Listed::Upload => "UPLOAD",
         }
     }
     pub(crate) fn pk(self, id: impl Display) -> String {
@@ -106,6 +117,22 @@ pub(crate) fn invite(token_hash: &str) -> Key {
 
 pub(crate) fn app_pair(candidate: impl Display, vacancy: impl Display) -> Key {
     Key::new(format!("APP_PAIR#{candidate}#{vacancy}"), "APP_PAIR")
+}
+
+pub(crate) fn candidate_matches(candidate: impl Display) -> String {
+    format!("MATCH_C#{candidate}")
+}
+
+pub(crate) fn vacancy_matches(vacancy: impl Display) -> String {
+    format!("MATCH_V#{vacancy}")
+}
+
+/// The two items of one match: in its candidate's partition and in its vacancy's.
+pub(crate) fn match_twins(candidate: impl Display, vacancy: impl Display) -> [Key; 2] {
+    [
+        Key::new(candidate_matches(&candidate), vacancy.to_string()),
+        Key::new(vacancy_matches(&vacancy), candidate.to_string()),
+    ]
 }
 
 pub(crate) const HISTORY_PREFIX: &str = "HIST#";

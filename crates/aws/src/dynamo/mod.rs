@@ -7,6 +7,7 @@
 //! up to about 10^4 records per type. Beyond that, add per-filter indexes.
 
 mod keys;
+mod matches;
 mod stores;
 mod table;
 
@@ -16,7 +17,8 @@ use aws_sdk_dynamodb::error::SdkError;
 use aws_sdk_dynamodb::operation::put_item::PutItemError;
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
 use aws_sdk_dynamodb::types::{
-    KeysAndAttributes, Put, ReturnValuesOnConditionCheckFailure, TransactWriteItem,
+    DeleteRequest, KeysAndAttributes, Put, PutRequest, ReturnValuesOnConditionCheckFailure,
+    TransactWriteItem, WriteRequest,
 };
 use keys::{BY_TYPE, DOC, Item, Key, Listed, PK, TYPE, VERSION};
 use otbor_domain::ports::{StoreError, StoreResult};
@@ -111,10 +113,28 @@ fn doc_item<T: Serialize>(
     Ok(item)
 }
 
+fn put_request(item: Item) -> Result<WriteRequest, AwsError> {
+    let put = PutRequest::builder()
+        .set_item(Some(item))
+        .build()
+        .map_err(|e| build_failed("BatchWriteItem", e))?;
+    Ok(WriteRequest::builder().put_request(put).build())
+}
+
+fn delete_request(key: &Key) -> Result<WriteRequest, AwsError> {
+    let delete = DeleteRequest::builder()
+        .set_key(Some(key.to_item()))
+        .build()
+        .map_err(|e| build_failed("BatchWriteItem", e))?;
+    Ok(WriteRequest::builder().delete_request(delete).build())
+}
+
 /// How long to keep asking for the keys a batch read left unprocessed (throttling).
 const BATCH_RETRIES: u32 = 8;
 /// DynamoDB's limit of keys per BatchGetItem.
 const BATCH_GET_MAX: usize = 100;
+/// DynamoDB's limit of writes per BatchWriteItem.
+const BATCH_WRITE_MAX: usize = 25;
 
 impl DynamoRecords {
     /// A strongly consistent read, so that a writer reads its own writes.
@@ -277,27 +297,33 @@ impl DynamoRecords {
         }
     }
 
-    /// The items of one partition whose sort key starts with `prefix`, in sort-key order.
-    async fn query_prefix<T: DeserializeOwned>(
+    /// The items of one partition, in sort-key order; only those whose sort key starts with
+    /// `prefix` if one is given (DynamoDB refuses an empty `begins_with`).
+    async fn query_partition<T: DeserializeOwned>(
         &self,
         what: &'static str,
         pk: &str,
-        prefix: &str,
+        prefix: Option<&str>,
     ) -> StoreResult<Vec<T>> {
         let mut all = Vec::new();
         let mut start: Option<Item> = None;
         loop {
-            let out = self
+            let mut query = self
                 .client
                 .query()
                 .table_name(&self.table)
-                .key_condition_expression("#pk = :pk AND begins_with(#sk, :prefix)")
                 .expression_attribute_names("#pk", PK)
-                .expression_attribute_names("#sk", keys::SK)
                 .expression_attribute_values(":pk", keys::s(pk))
-                .expression_attribute_values(":prefix", keys::s(prefix))
                 .consistent_read(true)
-                .set_exclusive_start_key(start.take())
+                .set_exclusive_start_key(start.take());
+            query = match prefix {
+                Some(prefix) => query
+                    .key_condition_expression("#pk = :pk AND begins_with(#sk, :prefix)")
+                    .expression_attribute_names("#sk", keys::SK)
+                    .expression_attribute_values(":prefix", keys::s(prefix)),
+                None => query.key_condition_expression("#pk = :pk"),
+            };
+            let out = query
                 .send()
                 .await
                 .map_err(|e| call_failed(SERVICE, "Query", e))?;
@@ -309,6 +335,47 @@ impl DynamoRecords {
                 _ => return Ok(all),
             }
         }
+    }
+
+    /// Unconditional puts and deletes by BatchWriteItem in chunks of 25, retrying what
+    /// DynamoDB leaves unprocessed. Each write is atomic, the batch is not: a failure part way
+    /// leaves the earlier writes done. No key may appear twice (DynamoDB refuses the batch).
+    async fn batch_write(&self, writes: Vec<WriteRequest>) -> StoreResult<()> {
+        for chunk in writes.chunks(BATCH_WRITE_MAX) {
+            let mut pending = chunk.to_vec();
+            let mut attempt = 0;
+            while !pending.is_empty() {
+                if attempt > 0 {
+                    if attempt > BATCH_RETRIES {
+                        return Err(AwsError::Incomplete {
+                            operation: "BatchWriteItem",
+                            detail: format!(
+                                "{} writes still unprocessed after {BATCH_RETRIES} retries",
+                                pending.len()
+                            ),
+                        }
+                        .into());
+                    }
+                    // Unprocessed writes mean throttling: back off before asking again.
+                    tokio::time::sleep(Duration::from_millis(25 << attempt.min(6))).await;
+                }
+                attempt += 1;
+                let out = self
+                    .client
+                    .batch_write_item()
+                    .request_items(&self.table, std::mem::take(&mut pending))
+                    .send()
+                    .await
+                    .map_err(|e| call_failed(SERVICE, "BatchWriteItem", e))?;
+                if let Some(left) = out
+                    .unprocessed_items
+                    .and_then(|mut u| u.remove(&self.table))
+                {
+                    pending = left;
+                }
+            }
+        }
+        Ok(())
     }
 
     /// The documents under `keys` that exist, in any order, by BatchGetItem in chunks of 100

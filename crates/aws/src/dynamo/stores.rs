@@ -1,5 +1,5 @@
 //! The records ports over the DynamoDB table: users, sessions, candidates, vacancies,
-//! applications with their history, invites.
+//! applications with their history, invites, uploads (matches are in `matches`).
 
 use super::keys::{self, HISTORY_PREFIX, Listed};
 use super::{Condition, DynamoRecords, doc_item};
@@ -7,19 +7,20 @@ use crate::error::AwsError;
 use async_trait::async_trait;
 use otbor_domain::application::{Application, HistoryEntry};
 use otbor_domain::candidate::Candidate;
-use otbor_domain::ids::{ApplicationId, CandidateId, UserId, VacancyId};
+use otbor_domain::ids::{ApplicationId, CandidateId, UploadId, UserId, VacancyId};
 use otbor_domain::invite::Invite;
 use otbor_domain::ports::{
     ApplicationStore, CandidateStore, InviteStore, SessionStore, StoreError, StoreResult,
-    UserStore, VacancyStore,
+    UploadStore, UserStore, VacancyStore,
 };
 use otbor_domain::query::{
     ApplicationQuery, CandidateQuery, CandidateSort, Page, PageRequest, VacancyQuery,
 };
 use otbor_domain::secret::TokenHash;
+use otbor_domain::upload::Upload;
 use otbor_domain::user::{Session, User};
 use otbor_domain::vacancy::{StageCount, Vacancy};
-use otbor_domain::values::{Email, search_key};
+use otbor_domain::values::{Email, Phone, search_key};
 use std::collections::{BTreeMap, HashSet};
 
 const USER_ID: &str = "user_id";
@@ -177,6 +178,26 @@ impl CandidateStore for DynamoRecords {
         }
         Ok(q.page.slice(all))
     }
+
+    /// Scans every candidate (see the layout notes in `keys` for why there are no lookup
+    /// items). Emails and phones are stored normalised, so equality is the match.
+    async fn candidate_by_contact(
+        &self,
+        email: Option<&Email>,
+        phone: Option<&Phone>,
+    ) -> StoreResult<Option<Candidate>> {
+        if email.is_none() && phone.is_none() {
+            return Ok(None);
+        }
+        let all: Vec<Candidate> = self.list("candidate", Listed::Candidate).await?;
+        Ok(all
+            .into_iter()
+            .filter(|c| {
+                (email.is_some() && c.email.as_ref() == email)
+                    || (phone.is_some() && c.phone.as_ref() == phone)
+            })
+            .min_by_key(|c| (c.created_at, c.id)))
+    }
 }
 
 fn vacancy_item(v: &Vacancy) -> Result<keys::Item, AwsError> {
@@ -316,8 +337,12 @@ impl ApplicationStore for DynamoRecords {
     }
 
     async fn history(&self, id: ApplicationId) -> StoreResult<Vec<HistoryEntry>> {
-        self.query_prefix("history entry", &Listed::Application.pk(id), HISTORY_PREFIX)
-            .await
+        self.query_partition(
+            "history entry",
+            &Listed::Application.pk(id),
+            Some(HISTORY_PREFIX),
+        )
+        .await
     }
 
     async fn stage_counts(&self, vacancies: &[VacancyId]) -> StoreResult<Vec<StageCount>> {
@@ -379,6 +404,49 @@ impl InviteStore for DynamoRecords {
             Condition::Version(expected_version),
         )
         .await
+    }
+}
+
+fn upload_item(u: &Upload) -> Result<keys::Item, AwsError> {
+    doc_item(
+        "upload",
+        &Listed::Upload.key(u.id),
+        u,
+        Some(u.version),
+        Some((Listed::Upload, keys::created(u.created_at, u.id))),
+    )
+}
+
+#[async_trait]
+impl UploadStore for DynamoRecords {
+    async fn insert_upload(&self, u: &Upload) -> StoreResult<()> {
+        self.put("upload", upload_item(u)?, Condition::New).await
+    }
+
+    async fn get_upload(&self, id: UploadId) -> StoreResult<Option<Upload>> {
+        self.get_doc("upload", &Listed::Upload.key(id)).await
+    }
+
+    #[tracing::instrument(skip_all, fields(upload_id = %u.id, expected_version))]
+    async fn update_upload(&self, u: &Upload, expected_version: u64) -> StoreResult<()> {
+        self.put(
+            "upload",
+            upload_item(u)?,
+            Condition::Version(expected_version),
+        )
+        .await
+    }
+
+    /// Filters in memory over every upload (see the module limits).
+    async fn list_uploads(
+        &self,
+        created_by: Option<UserId>,
+        page: PageRequest,
+    ) -> StoreResult<Page<Upload>> {
+        let mut all: Vec<Upload> = self.list("upload", Listed::Upload).await?;
+        all.retain(|u| created_by.is_none_or(|who| u.created_by == who));
+        all.sort_by_key(|u| std::cmp::Reverse((u.created_at, u.id)));
+        Ok(page.slice(all))
     }
 }
 
