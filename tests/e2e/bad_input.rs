@@ -14,11 +14,7 @@ async fn raw(c: &Client, method: Method, path: &str, content_type: Option<&str>,
     if let Some(ct) = content_type {
         req = req.header("content-type", ct);
     }
-    let resp = req.body(body).send().await.unwrap();
-    let status = resp.status();
-    let headers = resp.headers().clone();
-    let text = resp.text().await.unwrap();
-    Answer { status, body: serde_json::from_str(&text).unwrap_or(Value::String(text)), headers }
+    answer(req.body(body).send().await.unwrap()).await
 }
 
 #[tokio::test]

@@ -119,12 +119,7 @@ impl Client {
         if let Some(b) = body {
             req = req.json(&b);
         }
-        let resp = req.send().await.expect("request");
-        let status = resp.status();
-        let headers = resp.headers().clone();
-        let text = resp.text().await.unwrap();
-        let body = if text.is_empty() { Value::Null } else { serde_json::from_str(&text).unwrap_or(Value::String(text)) };
-        Answer { status, body, headers }
+        answer(req.send().await.expect("request")).await
     }
     pub async fn get(&self, path: &str) -> Answer {
         self.send(Method::GET, path, None).await
@@ -165,4 +160,13 @@ pub async fn application(staff: &Client, candidate: &Value, vacancy: &Value) -> 
 
 pub fn id(v: &Value) -> &str {
     v["id"].as_str().expect("id")
+}
+
+/// Reads a response into an [`Answer`]: JSON when it parses, the text otherwise.
+pub async fn answer(resp: reqwest::Response) -> Answer {
+    let status = resp.status();
+    let headers = resp.headers().clone();
+    let text = resp.text().await.expect("response body");
+    let body = if text.is_empty() { Value::Null } else { serde_json::from_str(&text).unwrap_or(Value::String(text)) };
+    Answer { status, body, headers }
 }

@@ -2,7 +2,7 @@
 //! recorded and queued for intake.
 
 use crate::helpers::*;
-use serde_json::{Value, json};
+use serde_json::json;
 
 async fn put(app: &TestApp, url: &str, content_type: &str, body: Vec<u8>) -> Answer {
     let resp = reqwest::Client::new()
@@ -13,10 +13,7 @@ async fn put(app: &TestApp, url: &str, content_type: &str, body: Vec<u8>) -> Ans
         .send()
         .await
         .unwrap();
-    let status = resp.status();
-    let headers = resp.headers().clone();
-    let text = resp.text().await.unwrap();
-    Answer { status, body: serde_json::from_str(&text).unwrap_or(Value::String(text)), headers }
+    answer(resp).await
 }
 
 #[tokio::test]

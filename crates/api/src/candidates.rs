@@ -20,6 +20,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_candidates, create_candidate))
         .routes(routes!(get_candidate, update_candidate))
+        .routes(routes!(resume_file))
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -106,4 +107,40 @@ async fn update_candidate(State(st): State<AppState>, staff: Staff, Path(id): Pa
     c.apply(&f, st.clock.now())?;
     st.records.update_candidate(&c, expected).await?;
     Ok(axum::Json(c))
+}
+
+/// The original of one of the candidate's resume files (0 is the first uploaded).
+#[utoipa::path(get, path = "/api/candidates/{id}/files/{index}", tag = "candidates", params(("id" = String, Path), ("index" = usize, Path)),
+    responses((status = 200, description = "the file as uploaded", content_type = "application/octet-stream"), (status = 404, body = ErrorBody)))]
+async fn resume_file(State(st): State<AppState>, staff: Staff, Path((id, index)): Path<(String, String)>) -> ApiResult<axum::response::Response> {
+    use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE, X_CONTENT_TYPE_OPTIONS};
+    use axum::response::IntoResponse;
+    staff.authorize(Action::ReadPipeline)?;
+    let c = load(&st, &id).await?;
+    let file = index
+        .parse::<usize>()
+        .ok()
+        .and_then(|i| c.resume_files.get(i))
+        .ok_or(ApiError::NotFound(What::ResumeFile))?;
+    let key = otbor_domain::ports::FileKey::parse(&file.key).map_err(|_| ApiError::NotFound(What::ResumeFile))?;
+    let stored = match st.files.get(&key).await {
+        Ok(f) => f,
+        Err(otbor_domain::ports::StoreError::NotFound) => return Err(ApiError::NotFound(What::ResumeFile)),
+        Err(e) => return Err(e.into()),
+    };
+    // Served as an attachment so that a hostile file never runs in our origin.
+    let ascii_name: String = file.file_name.chars().map(|ch| if ch.is_ascii_alphanumeric() || ".-_".contains(ch) { ch } else { '_' }).collect();
+    let disposition = format!("attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{}", percent(&file.file_name));
+    Ok((
+        [(CONTENT_TYPE, stored.content_type), (CONTENT_DISPOSITION, disposition), (X_CONTENT_TYPE_OPTIONS, "nosniff".into())],
+        stored.body,
+    )
+        .into_response())
+}
+
+/// RFC 5987 percent-encoding of a file name.
+fn percent(s: &str) -> String {
+    s.bytes()
+        .map(|b| if b.is_ascii_alphanumeric() || b".-_~".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") })
+        .collect()
 }

@@ -61,6 +61,7 @@ pub enum What {
     Application,
     Invite,
     Upload,
+    ResumeFile,
 }
 
 impl std::fmt::Display for What {
@@ -79,6 +80,7 @@ impl What {
             What::Application => ("заявка не найдена", "application not found"),
             What::Invite => ("ссылка на интервью не найдена", "interview link not found"),
             What::Upload => ("загрузка не найдена", "upload not found"),
+            What::ResumeFile => ("файл резюме не найден", "resume file not found"),
         };
         lang.pick(ru, en)
     }
