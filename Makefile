@@ -4,7 +4,8 @@
 .PHONY: run test web build bench lambda clean
 
 run: web
-	cargo run -p otbor -- serve --demo
+	cargo build -p otbor -p otbor-screening --bins
+	target/debug/otbor serve --demo
 
 test:
 	bash scripts/test.sh
@@ -17,7 +18,7 @@ web:
 	fi
 
 build: web
-	cargo build --release -p otbor
+	cargo build --release -p otbor -p otbor-screening --bins
 
 bench:
 	bash scripts/bench.sh

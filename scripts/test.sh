@@ -24,6 +24,9 @@ else
     run_tests() { cargo test --no-fail-fast "$@"; }
 fi
 
+step "Rust: build the binaries the tests start (the isolated text-extraction helper)"
+cargo build -p otbor-screening --bins
+
 step "Rust: unit tests, conformance suites (SQLite, local files, embedded queue, DynamoDB, S3, SQS), API end to end on SQLite"
 run_tests --workspace
 

@@ -6,6 +6,7 @@ mod helpers;
 
 mod auth;
 mod bad_input;
+mod intake;
 mod invites;
 mod lambda;
 mod permissions;

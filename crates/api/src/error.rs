@@ -45,6 +45,9 @@ pub enum ApiError {
     TooLarge,
     #[error("unsupported media type")]
     UnsupportedMediaType,
+    /// A document that could not be read (damaged, encrypted, a scan, ...).
+    #[error("unreadable file: {code}")]
+    Unreadable { code: &'static str, message_ru: String, message_en: String },
     #[error("upload refused: {0:?}")]
     Upload(otbor_domain::upload::UploadRefusal),
     #[error("internal error")]
@@ -126,6 +129,7 @@ impl ApiError {
             ApiError::BadRequest { .. } => StatusCode::BAD_REQUEST,
             ApiError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ApiError::Unreadable { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::Upload(r) => match r {
                 UploadRefusal::BadToken => StatusCode::FORBIDDEN,
                 UploadRefusal::AlreadyUploaded => StatusCode::CONFLICT,
@@ -153,6 +157,7 @@ impl ApiError {
             ApiError::BadRequest { code, .. } => code,
             ApiError::TooLarge => "too_large",
             ApiError::UnsupportedMediaType => "unsupported_media_type",
+            ApiError::Unreadable { code, .. } => code,
             ApiError::Upload(r) => match r {
                 UploadRefusal::BadToken => "bad_upload_token",
                 UploadRefusal::AlreadyUploaded => "already_uploaded",
@@ -194,6 +199,7 @@ impl ApiError {
                 "the request body must be JSON (Content-Type: application/json)",
             ),
             ApiError::Upload(r) => r.message(l),
+            ApiError::Unreadable { message_ru, message_en, .. } => l.pick(message_ru.clone(), message_en.clone()),
             ApiError::Internal(_) => l.pick(
                 "внутренняя ошибка сервера; мы уже знаем о ней",
                 "internal server error; it has been logged",
@@ -206,6 +212,7 @@ impl ApiError {
             ApiError::Domain(d) => d.field().map(String::from),
             ApiError::Duplicate("email") => Some("email".into()),
             ApiError::BadRequest { field, .. } => field.clone(),
+            ApiError::Unreadable { .. } => Some("file".into()),
             _ => None,
         }
     }

@@ -6,7 +6,9 @@ pub mod auth;
 pub mod candidates;
 pub mod error;
 pub mod extract;
+pub mod intake;
 pub mod interview;
+pub mod matches;
 pub mod state;
 pub mod uploads;
 pub mod users;
@@ -33,7 +35,7 @@ pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Otbor API", description = "AI-assisted candidate selection. Errors are `{\"error\": {\"code\", \"message\", \"field\"}}`; messages follow `Accept-Language` (ru, en)."),
-    tags((name = "auth"), (name = "users"), (name = "vacancies"), (name = "candidates"), (name = "applications"), (name = "invites"), (name = "interview"), (name = "uploads"), (name = "health"))
+    tags((name = "auth"), (name = "users"), (name = "vacancies"), (name = "candidates"), (name = "applications"), (name = "invites"), (name = "interview"), (name = "uploads"), (name = "matching"), (name = "health"))
 )]
 struct ApiDoc;
 
@@ -43,10 +45,12 @@ fn api() -> OpenApiRouter<AppState> {
         .merge(auth::router())
         .merge(users::router())
         .merge(vacancies::router())
+        .merge(vacancies::import_router())
         .merge(candidates::router())
         .merge(applications::router())
         .merge(interview::router())
         .merge(uploads::router())
+        .merge(matches::router())
 }
 
 /// The OpenAPI document, generated from the handlers' annotations.

@@ -57,6 +57,12 @@ async fn with_stats(st: &AppState, vacancies: Vec<Vacancy>) -> ApiResult<Vec<Vac
         .collect())
 }
 
+/// Queues matching the pool against the vacancy (or clearing its matches once closed).
+async fn rematch(st: &AppState, vacancy_id: VacancyId) -> ApiResult<()> {
+    st.jobs.enqueue(&otbor_domain::jobs::MatchVacancy { vacancy_id }.message()).await?;
+    Ok(())
+}
+
 pub async fn load(st: &AppState, id: VacancyId) -> ApiResult<Vacancy> {
     st.records.get_vacancy(id).await?.ok_or(ApiError::NotFound(What::Vacancy))
 }
@@ -85,6 +91,7 @@ async fn create_vacancy(State(st): State<AppState>, staff: Staff, Json(f): Json<
     staff.authorize(Action::CreateVacancy)?;
     let v = Vacancy::new(&f, staff.user.id, st.clock.now())?;
     st.records.insert_vacancy(&v).await?;
+    rematch(&st, v.id).await?;
     tracing::info!(vacancy_id = %v.id, by = %staff.user.id, "vacancy created");
     Ok((StatusCode::CREATED, axum::Json(VacancyView { vacancy: v, stats: VacancyStats::from_rows([]) })))
 }
@@ -106,6 +113,7 @@ async fn update_vacancy(State(st): State<AppState>, staff: Staff, Path(id): Path
     let expected = v.version;
     v.apply(&f, st.clock.now())?;
     st.records.update_vacancy(&v, expected).await?;
+    rematch(&st, v.id).await?;
     Ok(axum::Json(with_stats(&st, vec![v]).await?.remove(0)))
 }
 
@@ -119,6 +127,7 @@ async fn close_vacancy(State(st): State<AppState>, staff: Staff, Path(id): Path<
         let expected = v.version;
         v.close(st.clock.now());
         st.records.update_vacancy(&v, expected).await?;
+        rematch(&st, v.id).await?;
         tracing::info!(vacancy_id = %v.id, by = %staff.user.id, "vacancy closed");
     }
     Ok(axum::Json(with_stats(&st, vec![v]).await?.remove(0)))
@@ -192,4 +201,77 @@ async fn application_for(st: &AppState, staff: &Staff, candidate: CandidateId, v
         Err(StoreError::Duplicate(_)) => st.records.list_applications(&q).await?.items.into_iter().next().ok_or(ApiError::Conflict),
         Err(e) => Err(e.into()),
     }
+}
+
+pub fn import_router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(import_vacancy))
+        .layer(axum::extract::DefaultBodyLimit::max(otbor_domain::upload::MAX_UPLOAD_BYTES as usize + 64 * 1024))
+}
+
+/// A vacancy read from a file, for the manager to check, edit and save.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct VacancyDraftView {
+    pub title: String,
+    pub description: String,
+    pub requirements: Vec<otbor_domain::vacancy::Requirement>,
+    pub min_experience_years: Option<u8>,
+    pub location: Option<String>,
+    pub remote: bool,
+    pub language: otbor_domain::Lang,
+    /// What the reader noticed (hidden text, instructions aimed at the screener).
+    pub flags: Vec<String>,
+}
+
+/// Turns a vacancy file (PDF, DOCX, TXT, MD; multipart field `file`) into a draft. Nothing is
+/// saved: the manager edits the draft and creates the vacancy with `POST /api/vacancies`.
+#[utoipa::path(post, path = "/api/vacancies/import", tag = "vacancies",
+    request_body(content_type = "multipart/form-data", description = "field `file`: the vacancy document"),
+    responses((status = 200, body = VacancyDraftView), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn import_vacancy(State(_st): State<AppState>, staff: Staff, mut form: axum::extract::Multipart) -> ApiResult<axum::Json<VacancyDraftView>> {
+    staff.authorize(Action::CreateVacancy)?;
+    let bad_form = |e: String| ApiError::BadRequest {
+        code: "bad_multipart",
+        message_ru: "ожидается форма multipart/form-data с полем file".into(),
+        message_en: "expected a multipart/form-data form with a `file` field".into(),
+        field: Some("file".into()),
+        detail: e,
+    };
+    let mut file = None;
+    while let Some(field) = form.next_field().await.map_err(|e| match e.status() {
+        StatusCode::PAYLOAD_TOO_LARGE => ApiError::TooLarge,
+        _ => bad_form(e.body_text()),
+    })? {
+        if field.name() == Some("file") {
+            let name = field.file_name().unwrap_or("vacancy.txt").to_string();
+            let ct = field.content_type().unwrap_or("application/octet-stream").to_string();
+            let bytes = field.bytes().await.map_err(|e| match e.status() {
+                StatusCode::PAYLOAD_TOO_LARGE => ApiError::TooLarge,
+                _ => bad_form(e.body_text()),
+            })?;
+            file = Some((name, ct, bytes));
+        }
+    }
+    let (name, ct, bytes) = file.ok_or_else(|| bad_form("no `file` field".into()))?;
+    let extracted = tokio::task::spawn_blocking(move || {
+        otbor_screening::extract_isolated(&bytes, &name, &ct, &otbor_screening::IsolateConfig::default())
+    })
+    .await
+    .map_err(|e| ApiError::Internal(e.into()))?
+    .map_err(|e| ApiError::Unreadable {
+        code: e.code(),
+        message_ru: e.message(otbor_domain::Lang::Ru),
+        message_en: e.message(otbor_domain::Lang::En),
+    })?;
+    let d = otbor_screening::parse_vacancy(&extracted);
+    Ok(axum::Json(VacancyDraftView {
+        title: d.title,
+        description: d.description,
+        requirements: d.requirements,
+        min_experience_years: d.min_experience_years,
+        location: d.location,
+        remote: d.remote,
+        language: d.language,
+        flags: extracted.flags.iter().map(|f| f.detail.clone()).collect(),
+    }))
 }

@@ -68,10 +68,21 @@ pub async fn build(settings: &Settings, demo: bool) -> anyhow::Result<Built> {
     Ok(Built { router, state, ports })
 }
 
-/// The job handlers of this process. Resume intake and evaluation register theirs here as
-/// they land; until then a job of an unknown kind is retried and then parked.
-pub fn handlers(_state: &AppState) -> Handlers {
-    Handlers::default()
+/// The job handlers of this process (a job of an unknown kind is retried, then parked).
+pub fn handlers(state: &AppState) -> Handlers {
+    use otbor_domain::jobs::{INGEST_RESUME, IngestResume, MATCH_VACANCY, MatchVacancy};
+    let mut h = Handlers::default();
+    let st = state.clone();
+    h.add(INGEST_RESUME, move |payload| {
+        let st = st.clone();
+        async move { otbor_api::intake::ingest_resume(&st, serde_json::from_value::<IngestResume>(payload)?).await }
+    });
+    let st = state.clone();
+    h.add(MATCH_VACANCY, move |payload| {
+        let st = st.clone();
+        async move { otbor_api::intake::match_vacancy(&st, serde_json::from_value::<MatchVacancy>(payload)?).await }
+    });
+    h
 }
 
 pub async fn serve(demo: bool) -> anyhow::Result<()> {

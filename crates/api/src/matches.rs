@@ -1,0 +1,109 @@
+//! What the matching found: suitable open vacancies for a candidate, and recommended
+//! candidates from the pool for a vacancy, each with its score and per-requirement reasons.
+
+use crate::auth::Staff;
+use crate::error::{ApiError, ApiResult, ErrorBody, What};
+use crate::extract::{Query, parse_id};
+use crate::state::AppState;
+use axum::extract::{Path, State};
+use otbor_domain::ids::{CandidateId, VacancyId};
+use otbor_domain::permissions::Action;
+use otbor_domain::ports::MatchRecord;
+use otbor_domain::query::{ApplicationQuery, PageRequest};
+use otbor_domain::vacancy::VacancyState;
+use otbor_domain::{DomainError, Reason};
+use serde::{Deserialize, Serialize};
+use std::collections::{HashMap, HashSet};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(candidate_matches)).routes(routes!(recommendations))
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct MatchView {
+    #[serde(flatten)]
+    pub record: MatchRecord,
+    pub candidate_name: String,
+    pub vacancy_title: String,
+    /// The candidate already has an application to the vacancy.
+    pub applied: bool,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct MatchList {
+    pub items: Vec<MatchView>,
+}
+
+/// The (candidate, vacancy) pairs that already have an application.
+async fn applied_pairs(st: &AppState, candidate: Option<CandidateId>, vacancy: Option<VacancyId>) -> ApiResult<HashSet<(CandidateId, VacancyId)>> {
+    let mut out = HashSet::new();
+    for page in 1.. {
+        let q = ApplicationQuery { candidate_id: candidate, vacancy_id: vacancy, page: PageRequest::new(Some(page), Some(100))?, ..Default::default() };
+        let p = st.records.list_applications(&q).await?;
+        let done = p.items.len() < 100;
+        out.extend(p.items.iter().map(|a| (a.candidate_id, a.vacancy_id)));
+        if done {
+            break;
+        }
+    }
+    Ok(out)
+}
+
+/// Open vacancies that suit the candidate, best first.
+#[utoipa::path(get, path = "/api/candidates/{id}/matches", tag = "matching", params(("id" = String, Path)),
+    responses((status = 200, body = MatchList), (status = 404, body = ErrorBody)))]
+async fn candidate_matches(State(st): State<AppState>, staff: Staff, Path(id): Path<String>) -> ApiResult<axum::Json<MatchList>> {
+    staff.authorize(Action::ReadPipeline)?;
+    let c = st.records.get_candidate(parse_id(&id)?).await?.ok_or(ApiError::NotFound(What::Candidate))?;
+    let records = st.records.matches_for_candidate(c.id).await?;
+    let ids: Vec<VacancyId> = records.iter().map(|m| m.vacancy_id).collect();
+    let open: HashMap<VacancyId, String> = st
+        .records
+        .get_vacancies(&ids)
+        .await?
+        .into_iter()
+        .filter(|v| v.state == VacancyState::Open)
+        .map(|v| (v.id, v.title))
+        .collect();
+    let applied = applied_pairs(&st, Some(c.id), None).await?;
+    let items = records
+        .into_iter()
+        .filter_map(|m| {
+            let title = open.get(&m.vacancy_id)?.clone();
+            Some(MatchView { applied: applied.contains(&(m.candidate_id, m.vacancy_id)), candidate_name: c.full_name.clone(), vacancy_title: title, record: m })
+        })
+        .collect();
+    Ok(axum::Json(MatchList { items }))
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+pub struct RecommendationParams {
+    /// How many, best first (1..=100, default 20).
+    pub limit: Option<u32>,
+}
+
+/// The best candidates in the pool for the vacancy, with their scores and reasons.
+#[utoipa::path(get, path = "/api/vacancies/{id}/recommendations", tag = "matching", params(("id" = String, Path), RecommendationParams),
+    responses((status = 200, body = MatchList), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn recommendations(State(st): State<AppState>, staff: Staff, Path(id): Path<String>, Query(p): Query<RecommendationParams>) -> ApiResult<axum::Json<MatchList>> {
+    staff.authorize(Action::ReadPipeline)?;
+    let limit = p.limit.unwrap_or(20);
+    if !(1..=100).contains(&limit) {
+        return Err(DomainError::invalid("limit", Reason::OutOfRange { min: 1, max: 100 }).into());
+    }
+    let v = crate::vacancies::load(&st, parse_id(&id)?).await?;
+    let records = st.records.matches_for_vacancy(v.id, limit as usize).await?;
+    let ids: Vec<CandidateId> = records.iter().map(|m| m.candidate_id).collect();
+    let names: HashMap<CandidateId, String> = st.records.get_candidates(&ids).await?.into_iter().map(|c| (c.id, c.full_name)).collect();
+    let applied = applied_pairs(&st, None, Some(v.id)).await?;
+    let items = records
+        .into_iter()
+        .filter_map(|m| {
+            let name = names.get(&m.candidate_id)?.clone();
+            Some(MatchView { applied: applied.contains(&(m.candidate_id, m.vacancy_id)), candidate_name: name, vacancy_title: v.title.clone(), record: m })
+        })
+        .collect();
+    Ok(axum::Json(MatchList { items }))
+}

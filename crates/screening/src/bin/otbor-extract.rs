@@ -1,0 +1,71 @@
+//! The isolated extraction helper: reads one file from standard input, writes the result as
+//! JSON to standard output (see `otbor_screening::isolate`). With `--text PATH` it prints the
+//! clean text and the flags of a file instead, for people.
+
+use otbor_screening::isolate::HelperReply;
+use otbor_screening::{extract_with, Limits};
+use std::io::{Read, Write};
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let mut name = String::new();
+    let mut ct = String::new();
+    let mut limits = Limits::default();
+    let mut text_of: Option<String> = None;
+    let mut profile_of: Option<String> = None;
+    let mut i = 0;
+    while i < args.len() {
+        let next = args.get(i + 1).cloned().unwrap_or_default();
+        match args[i].as_str() {
+            "--name" => { name = next; i += 1; }
+            "--content-type" => { ct = next; i += 1; }
+            "--max-pages" => { limits.max_pages = next.parse().unwrap_or(limits.max_pages); i += 1; }
+            "--max-inflated" => { limits.max_inflated = next.parse().unwrap_or(limits.max_inflated); i += 1; }
+            "--ocr" => limits.ocr = true,
+            "--no-ocr" => limits.ocr = false,
+            "--text" => { text_of = Some(next); i += 1; }
+            "--profile" => { profile_of = Some(next); i += 1; }
+            _ => {}
+        }
+        i += 1;
+    }
+    if let Some(path) = profile_of {
+        let bytes = std::fs::read(&path).unwrap_or_default();
+        match extract_with(&bytes, &path, "", &limits) {
+            Ok(e) => {
+                let today = chrono::Utc::now().date_naive();
+                let mut p = otbor_screening::parse_profile(&e, today);
+                p.text.clear();
+                let _ = writeln!(std::io::stdout(), "{}", serde_json::to_string_pretty(&p).unwrap_or_default());
+            }
+            Err(e) => eprintln!("error {}: {e}", e.code()),
+        }
+        return;
+    }
+    if let Some(path) = text_of {
+        let bytes = std::fs::read(&path).unwrap_or_default();
+        match extract_with(&bytes, &path, "", &limits) {
+            Ok(e) => {
+                let _ = writeln!(std::io::stdout(), "{}", e.text);
+                for f in e.flags {
+                    eprintln!("flag {:?}: {}", f.kind, f.detail);
+                }
+            }
+            Err(e) => eprintln!("error {}: {e}", e.code()),
+        }
+        return;
+    }
+    let mut bytes = Vec::new();
+    if std::io::stdin().take(limits.max_bytes + 1).read_to_end(&mut bytes).is_err() {
+        std::process::exit(2);
+    }
+    let reply = match extract_with(&bytes, &name, &ct, &limits) {
+        Ok(e) => HelperReply::Ok(e),
+        Err(e) => HelperReply::Err(e),
+    };
+    let out = serde_json::to_vec(&reply).unwrap_or_default();
+    let mut stdout = std::io::stdout().lock();
+    if stdout.write_all(&out).and_then(|_| stdout.flush()).is_err() {
+        std::process::exit(3);
+    }
+}

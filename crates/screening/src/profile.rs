@@ -1,0 +1,838 @@
+//! A candidate's profile parsed from resume text by the offline engine: contacts, city,
+//! links, work history with total months, skills on the taxonomy, education and languages.
+//! Every value keeps the byte span of the text it came from and a confidence, so that a
+//! person (or a check on a model's output) can see where it was read.
+
+use crate::dates::{self, YearMonth};
+use crate::extract::{Extracted, Flag};
+use crate::injection::fold;
+use crate::sections::{self, Line, Section};
+use crate::taxonomy::{self, taxonomy, Token};
+use otbor_domain::values::{Email, Phone};
+use regex::Regex;
+use serde::{Deserialize, Serialize};
+use std::ops::Range;
+use std::sync::LazyLock;
+
+/// A value with the byte span of the source text it was read from and how sure we are.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Sourced<T> {
+    pub value: T,
+    pub span: Range<usize>,
+    pub confidence: f32,
+}
+
+impl<T> Sourced<T> {
+    pub fn new(value: T, span: Range<usize>, confidence: f32) -> Self {
+        Sourced { value, span, confidence }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ExperienceEntry {
+    pub title: Option<Sourced<String>>,
+    pub company: Option<Sourced<String>>,
+    pub start: YearMonth,
+    /// `None`: until now ("по настоящее время", "present").
+    pub end: Option<YearMonth>,
+    pub months: u32,
+    /// Both dates were years only; months are estimated.
+    pub year_only: bool,
+    /// The job family recognised from the title (taxonomy `[[role]]`), if any.
+    pub role_family: Option<String>,
+    pub description: Option<Sourced<String>>,
+    /// The span of the dates.
+    pub span: Range<usize>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Education {
+    pub institution: String,
+    pub degree: Option<String>,
+    pub year_end: Option<i32>,
+    /// The lines of the entry, for field-of-study checks.
+    pub text: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LanguageSkill {
+    /// English name: "English", "Russian", ...
+    pub language: String,
+    /// "A1".."C2" or "native"; `None` when not stated.
+    pub level: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Profile {
+    pub full_name: Option<Sourced<String>>,
+    pub email: Option<Sourced<Email>>,
+    pub phone: Option<Sourced<Phone>>,
+    pub city: Option<Sourced<String>>,
+    pub relocation_ready: Option<Sourced<bool>>,
+    pub links: Vec<Sourced<String>>,
+    /// The most recent job title (or the headline under the name).
+    pub headline: Option<Sourced<String>>,
+    pub experience: Vec<ExperienceEntry>,
+    /// Months of work, overlaps counted once; "present" is the reference month.
+    pub total_experience_months: u32,
+    /// A total the resume states itself ("Опыт работы — 5 лет 3 месяца").
+    pub stated_experience_months: Option<Sourced<u32>>,
+    /// Canonical skills, each with its first mention (a mention in a skills section first).
+    pub skills: Vec<Sourced<String>>,
+    pub education: Vec<Sourced<Education>>,
+    pub languages: Vec<Sourced<LanguageSkill>>,
+    /// Flags of the extraction (hidden text, injections), carried for the recruiter.
+    pub flags: Vec<Flag>,
+    pub reference_month: YearMonth,
+    /// The analysed text every span points into (hidden text and injections removed).
+    pub text: String,
+}
+
+impl Profile {
+    /// Months in entries of the given job family (overlaps once).
+    pub fn months_in_family(&self, family: &str, reference: YearMonth) -> u32 {
+        let ranges: Vec<(YearMonth, YearMonth)> = self
+            .experience
+            .iter()
+            .filter(|e| e.role_family.as_deref() == Some(family))
+            .map(|e| (e.start, e.end.unwrap_or(reference).min(reference)))
+            .collect();
+        dates::union_months(&ranges)
+    }
+}
+
+static EMAIL: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"[A-Za-z0-9][A-Za-z0-9._%+\-]*@[A-Za-z0-9][A-Za-z0-9.\-]*\.[A-Za-z]{2,}").expect("email pattern"));
+static PHONE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?:\+\s?\d|\b[78])[\d\s\-().\u{a0}]{8,20}\d").expect("phone pattern"));
+static URL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:https?://|www\.)[^\s,;]+|\b(?:linkedin\.com|github\.com|t\.me|hh\.ru|gitlab\.com|habr\.com)/[^\s,;]+")
+        .expect("url pattern")
+});
+static CITY_LABEL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?:проживает|город проживания|город|location|местоположение|место жительства|city|адрес|локация|based in)\s*[:\-—]\s*")
+        .expect("city label pattern")
+});
+
+/// Parses a profile. `reference` is "today" for "по настоящее время"; pass the upload date.
+pub fn parse_profile(ex: &Extracted, reference: chrono::NaiveDate) -> Profile {
+    let text = ex.text.as_str();
+    let reference = YearMonth::from_date(reference);
+    let lines = sections::split(text);
+    let tokens = taxonomy::tokenize(text);
+    let tax = taxonomy();
+
+    let email = EMAIL.find_iter(text).find_map(|m| {
+        Email::parse("email", m.as_str().trim_end_matches('.')).ok().map(|e| Sourced::new(e, m.range(), 0.99))
+    });
+    let phone = find_phone(text);
+    let links: Vec<Sourced<String>> = URL
+        .find_iter(text)
+        .map(|m| Sourced::new(m.as_str().trim_end_matches(['.', ')']).to_string(), m.range(), 0.9))
+        .collect();
+
+    let experience = parse_experience(text, &lines, reference);
+    let ranges: Vec<(YearMonth, YearMonth)> =
+        experience.iter().map(|e| (e.start, e.end.unwrap_or(reference).min(reference))).collect();
+    let stated = stated_experience(text, &lines);
+    let total = if experience.is_empty() {
+        stated.as_ref().map(|s| s.value).unwrap_or(0)
+    } else {
+        dates::union_months(&ranges)
+    };
+
+    let skills = find_skills(text, &tokens, &lines);
+    let full_name = find_name(text, &lines);
+    let city = find_city(text, &lines, &tokens);
+    let relocation_ready = find_relocation(text);
+    let languages = parse_languages(text, &lines);
+    let education = parse_education(text, &lines);
+    let headline = experience
+        .iter()
+        .max_by_key(|e| (e.end.unwrap_or(reference), e.start))
+        .and_then(|e| e.title.clone());
+    let _ = tax;
+    Profile {
+        full_name,
+        email,
+        phone,
+        city,
+        relocation_ready,
+        links,
+        headline,
+        experience,
+        total_experience_months: total,
+        stated_experience_months: stated,
+        skills,
+        education,
+        languages,
+        flags: ex.flags.clone(),
+        reference_month: reference,
+        text: ex.text.clone(),
+    }
+}
+
+fn find_phone(text: &str) -> Option<Sourced<Phone>> {
+    let mut best: Option<Sourced<Phone>> = None;
+    for m in PHONE.find_iter(text) {
+        let raw = m.as_str().trim();
+        // A number broken over lines is not a phone number.
+        if raw.contains('\n') {
+            continue;
+        }
+        let digits = raw.chars().filter(char::is_ascii_digit).count();
+        if !(10..=15).contains(&digits) {
+            continue;
+        }
+        // Dates like 01.2019 have dots; phones rarely do.
+        if raw.contains('.') && !raw.starts_with('+') {
+            continue;
+        }
+        if let Ok(p) = Phone::parse("phone", raw) {
+            let conf = if raw.starts_with('+') { 0.97 } else { 0.9 };
+            let start = m.start() + (m.as_str().len() - m.as_str().trim_start().len());
+            let cand = Sourced::new(p, start..start + raw.len(), conf);
+            if best.is_none() {
+                best = Some(cand);
+            }
+        }
+    }
+    best
+}
+
+fn line_text<'a>(text: &'a str, l: &Line) -> &'a str {
+    &text[l.span.clone()]
+}
+
+const NAME_STOP: &[&str] = &[
+    "резюме", "resume", "cv", "curriculum", "vitae", "contact", "contacts", "summary", "profile", "skills",
+    "experience", "education", "languages", "опыт", "работы", "навыки", "образование", "языки", "контакты",
+    "python", "senior", "junior", "middle", "lead", "engineer", "developer", "manager", "analyst", "менеджер",
+    "разработчик", "инженер", "аналитик", "бухгалтер", "директор", "руководитель", "специалист", "page",
+    "top", "certifications", "мужчина", "женщина", "россия", "russia", "гражданство", "обо", "мне", "себе",
+    "ооо", "ао", "пао", "зао", "llc", "inc", "ltd", "group", "university", "университет", "институт",
+    "школа", "school", "college", "academy", "данных", "data", "qa", "hr", "devops", "product", "sales",
+    "рекрутер", "recruiter", "учитель", "teacher", "оператор", "продавец", "консультант", "designer",
+    "дизайнер", "тестировщик", "course", "курс", "ключевые", "key", "personal", "information", "информация",
+    "контактная", "details", "soft", "hard", "strengths", "about", "обновлено", "updated", "mobile",
+    "linkedin", "telegram", "email", "phone", "телефон", "почта", "город", "location", "цель", "objective",
+];
+
+fn is_name_word(w: &str) -> bool {
+    // "Виноградов-Белкина": each part of a double name is checked alone.
+    !w.is_empty() && w.split('-').all(is_name_part)
+}
+
+fn is_name_part(w: &str) -> bool {
+    let mut chars = w.chars();
+    let Some(first) = chars.next() else { return false };
+    if !first.is_uppercase() || !first.is_alphabetic() {
+        return false;
+    }
+    let rest: Vec<char> = chars.collect();
+    if rest.is_empty() {
+        return false;
+    }
+    let all_upper = rest.iter().all(|c| c.is_uppercase());
+    let lower_rest = rest.iter().all(|c| c.is_lowercase() || *c == '\'');
+    // An upper-case surname ("ПОЛЯНСКИЙ") counts, an acronym ("LLC") does not.
+    (lower_rest || (all_upper && rest.len() >= 4)) && rest.iter().all(|c| c.is_alphabetic() || *c == '\'')
+}
+
+fn is_patronymic(w: &str) -> bool {
+    let f = fold(w);
+    ["вич", "вна", "ична", "оглы", "кызы"].iter().any(|s| f.ends_with(s))
+}
+
+fn title_case(w: &str) -> String {
+    w.split('-')
+        .map(|part| {
+            let mut cs = part.chars();
+            match cs.next() {
+                Some(f) => f.to_uppercase().collect::<String>() + &cs.as_str().to_lowercase(),
+                None => String::new(),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
+fn find_name(text: &str, lines: &[Line]) -> Option<Sourced<String>> {
+    let tax = taxonomy();
+    let mut best: Option<(f32, Sourced<String>)> = None;
+    for (idx, l) in lines.iter().enumerate().take(60) {
+        if l.is_heading || matches!(l.section, Section::Experience | Section::Education) {
+            continue;
+        }
+        let raw = line_text(text, l);
+        // "Иванов Иван • Резюме обновлено 1": the part before a separator.
+        let first_part = raw.split(['•', '|', '·', ',', '(']).next().unwrap_or("").trim();
+        let part_start = l.span.start + raw.find(first_part).unwrap_or(0);
+        // A patronymic wrapped onto the next line: "ШЕСТАКОВА Юлия" / "Викторовна".
+        let mut part_end = part_start + first_part.len();
+        if let Some(next) = lines.get(idx + 1) {
+            let nt = line_text(text, next).trim();
+            if first_part.split_whitespace().count() == 2 && nt.split_whitespace().count() == 1 && is_patronymic(nt) && is_name_word(nt) {
+                part_end = next.span.start + line_text(text, next).find(nt).unwrap_or(0) + nt.len();
+            }
+        }
+        let joined: String;
+        let part = if part_end > part_start + first_part.len() {
+            joined = text[part_start..part_end].split_whitespace().collect::<Vec<_>>().join(" ");
+            joined.as_str()
+        } else {
+            first_part
+        };
+        let words: Vec<&str> = part.split_whitespace().collect();
+        if !(2..=4).contains(&words.len()) || !words.iter().all(|w| is_name_word(w)) {
+            continue;
+        }
+        if words.iter().any(|w| NAME_STOP.contains(&fold(w).as_str())) {
+            continue;
+        }
+        let toks = taxonomy::tokenize(part);
+        if !tax.roles.find(part, &toks).is_empty() || !tax.skills.find(part, &toks).is_empty() || !tax.cities.find(part, &toks).is_empty() {
+            continue;
+        }
+        if words.iter().any(|w| dates::month_of_word(w).is_some() || language_of(&fold(w)).is_some()) {
+            continue;
+        }
+        let mut score = 1.0 - idx as f32 * 0.01;
+        let patronymic = words.iter().any(|w| is_patronymic(w));
+        if patronymic {
+            score += 1.0;
+        }
+        if words.len() == 2 || words.len() == 3 {
+            score += 0.3;
+        }
+        if raw.trim() == part {
+            score += 0.2;
+        }
+        if matches!(l.section, Section::Skills | Section::Languages | Section::Courses) {
+            score -= 0.2;
+        }
+        let value = words.iter().map(|w| title_case(w)).collect::<Vec<_>>().join(" ");
+        let conf = if patronymic { 0.95 } else { 0.8 };
+        let cand = Sourced::new(value, part_start..part_end, conf);
+        if best.as_ref().is_none_or(|(s, _)| score > *s) {
+            best = Some((score, cand));
+        }
+    }
+    best.map(|(_, s)| s)
+}
+
+fn find_city(text: &str, lines: &[Line], tokens: &[Token]) -> Option<Sourced<String>> {
+    let tax = taxonomy();
+    // A labelled city first: "Проживает: Новосибирск", "Location: Saint Petersburg".
+    for m in CITY_LABEL.find_iter(text) {
+        let rest_end = text[m.end()..].find('\n').map(|i| m.end() + i).unwrap_or(text.len());
+        let rest = &text[m.end()..rest_end];
+        let toks = taxonomy::tokenize(rest);
+        if let Some(h) = tax.cities.find(rest, &toks).first() {
+            let span = m.end() + h.span.start..m.end() + h.span.end;
+            return Some(Sourced::new(tax.cities.name(h.id).to_string(), span, 0.97));
+        }
+    }
+    let hits = tax.cities.find(text, tokens);
+    let section_of = |pos: usize| lines.iter().find(|l| l.span.contains(&pos) || l.span.end == pos).map(|l| (l.section, l.span.clone()));
+    let mut fallback = None;
+    for h in &hits {
+        let Some((sec, lspan)) = section_of(h.span.start) else { continue };
+        let line = fold(&text[lspan]);
+        if ["универс", "university", "институт", "institute", "академ", "школа", "school", "college", "колледж"]
+            .iter()
+            .any(|w| line.contains(w))
+        {
+            continue;
+        }
+        match sec {
+            Section::Header | Section::Contacts | Section::Summary | Section::Other | Section::Languages | Section::Skills | Section::SoftSkills => {
+                return Some(Sourced::new(tax.cities.name(h.id).to_string(), h.span.clone(), 0.85));
+            }
+            Section::Experience if fallback.is_none() => {
+                fallback = Some(Sourced::new(tax.cities.name(h.id).to_string(), h.span.clone(), 0.5));
+            }
+            _ => {}
+        }
+    }
+    fallback
+}
+
+fn find_relocation(text: &str) -> Option<Sourced<bool>> {
+    static RE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)(не\s+готов[аы]?\s+к\s+переезду|not\s+(?:open|ready|willing)\s+to\s+relocat\w*|готов[аы]?\s+к\s+переезду|(?:open|ready|willing)\s+to\s+relocat\w*|relocation\s*:\s*(?:yes|no))")
+            .expect("relocation pattern")
+    });
+    RE.find(text).map(|m| {
+        let f = fold(m.as_str());
+        let no = f.starts_with("не ") || f.starts_with("not ") || f.ends_with("no");
+        Sourced::new(!no, m.range(), 0.9)
+    })
+}
+
+fn stated_experience(text: &str, lines: &[Line]) -> Option<Sourced<u32>> {
+    static RE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)(опыт\s+работы|опыт\s+в\s+профессии|общий\s+стаж|опыт|experience|с\s+опытом|за\s+плечами)").expect("stated pattern")
+    });
+    for l in lines.iter().take(80) {
+        let raw = line_text(text, l);
+        if let Some(m) = RE.find(raw) {
+            let rest = &raw[m.start()..];
+            if let Some((months, span)) = dates::parse_duration(rest) {
+                let s = l.span.start + m.start() + span.start;
+                return Some(Sourced::new(months, s..l.span.start + m.start() + span.end, 0.7));
+            }
+        }
+        // "6 years 3 months of hands-on experience", "5 years 5 months of experience as ...".
+        if fold(raw).contains("experience") || fold(raw).contains("опыт") {
+            if let Some((months, span)) = dates::parse_duration(raw) {
+                return Some(Sourced::new(months, l.span.start + span.start..l.span.start + span.end, 0.6));
+            }
+        }
+    }
+    None
+}
+
+fn is_bullet(s: &str) -> bool {
+    let t = s.trim_start();
+    t.starts_with(['•', '-', '*', '–', '—', '▪', '●', '·', '◦', '■', '►', '✓'])
+}
+
+const COMPANY_MARKERS: &[&str] = &[
+    "ооо", "ао", "пао", "зао", "оао", "гк", "ип", "нко", "фгуп", "муп", "llc", "inc", "ltd", "jsc", "plc", "gmbh",
+    "group", "corp", "company", "holding", "холдинг", "банк", "bank",
+];
+
+fn looks_like_company(s: &str) -> bool {
+    if s.contains('«') || s.contains('"') {
+        return true;
+    }
+    let f = fold(s);
+    f.split(|c: char| !c.is_alphanumeric()).any(|w| COMPANY_MARKERS.contains(&w))
+}
+
+fn parse_experience(text: &str, lines: &[Line], reference: YearMonth) -> Vec<ExperienceEntry> {
+    let tax = taxonomy();
+    let all = dates::find_ranges(text, reference);
+    let line_at = |pos: usize| lines.iter().position(|l| l.span.start <= pos && pos <= l.span.end);
+    let has_exp_section = lines.iter().any(|l| l.section == Section::Experience);
+    let ranges: Vec<_> = all
+        .into_iter()
+        .filter(|r| {
+            let Some(i) = line_at(r.span.start) else { return false };
+            let sec = lines[i].section;
+            if has_exp_section {
+                sec == Section::Experience
+            } else {
+                !matches!(sec, Section::Education | Section::Courses | Section::Languages)
+            }
+        })
+        .collect();
+    // The line index where each range starts and ends.
+    let pos: Vec<(usize, usize)> = ranges
+        .iter()
+        .filter_map(|r| Some((line_at(r.span.start)?, line_at(r.span.end.saturating_sub(1))?)))
+        .collect();
+    if pos.len() != ranges.len() {
+        return vec![];
+    }
+    let role_of = |s: &str| -> Option<(u16, Range<usize>)> {
+        let toks = taxonomy::tokenize(s);
+        tax.roles.find(s, &toks).into_iter().next().map(|h| (h.id, h.span))
+    };
+    let usable = |i: usize| -> bool {
+        let l = &lines[i];
+        let t = line_text(text, l);
+        !l.is_heading && !is_bullet(t) && !t.trim().is_empty() && t.trim().chars().count() <= 90
+    };
+    // Where titles sit relative to dates in this document: after the dates (HH, plain text)
+    // or before them (title, then "company | dates"). Decided once, by majority.
+    let window_after = |k: usize| -> Vec<(f32, usize)> {
+        let (_, last) = pos[k];
+        let next_first = pos.get(k + 1).map(|p| p.0).unwrap_or(lines.len());
+        let mut v = Vec::new();
+        let mut d = 0;
+        let mut i = last + 1;
+        while i < next_first && d < 6 {
+            let t = line_text(text, &lines[i]);
+            if is_bullet(t) || lines[i].is_heading {
+                break;
+            }
+            if usable(i) {
+                d += 1;
+                if role_of(t).is_some() {
+                    v.push((d as f32, i));
+                }
+            }
+            i += 1;
+        }
+        v
+    };
+    let window_before = |k: usize| -> Vec<(f32, usize)> {
+        let (first, _) = pos[k];
+        let floor = if k == 0 { 0 } else { pos[k - 1].1 + 1 };
+        let mut v = Vec::new();
+        let mut d = 0;
+        let mut i = first;
+        while i > floor && d < 2 {
+            i -= 1;
+            if lines[i].is_heading {
+                break;
+            }
+            if usable(i) {
+                d += 1;
+                if role_of(line_text(text, &lines[i])).is_some() {
+                    v.push((d as f32, i));
+                }
+            }
+        }
+        v
+    };
+    let after_votes = (0..ranges.len()).filter(|&k| !window_after(k).is_empty()).count();
+    let before_votes = (0..ranges.len()).filter(|&k| !window_before(k).is_empty()).count();
+    let titles_before = before_votes > after_votes;
+    let tie = before_votes == after_votes;
+    // A line that reads like a sentence is a worse title than a short one.
+    let wordy = |i: usize| if line_text(text, &lines[i]).split_whitespace().count() > 7 { 3.0 } else { 0.0 };
+    let mut out = Vec::new();
+    for (k, r) in ranges.iter().enumerate() {
+        let (first, last) = pos[k];
+        let next_first = pos.get(k + 1).map(|p| p.0).unwrap_or(lines.len());
+        let prev_last = if k > 0 { pos[k - 1].1 } else { 0 };
+        // With titles above the dates, the lines just above the next dates are the next entry's.
+        let next_reserved: Vec<usize> = if titles_before && k + 1 < ranges.len() {
+            window_before(k + 1).into_iter().map(|(_, i)| i).collect()
+        } else {
+            vec![]
+        };
+        let mut cands: Vec<(f32, usize, Range<usize>)> = Vec::new();
+        // The rest of the date line(s).
+        for i in first..=last {
+            let l = &lines[i];
+            let lo = r.span.start.max(l.span.start);
+            let hi = r.span.end.min(l.span.end);
+            let mut rest = String::new();
+            rest.push_str(&text[l.span.start..lo]);
+            rest.push_str(&" ".repeat(hi - lo));
+            rest.push_str(&text[hi..l.span.end]);
+            if let Some((_, span)) = role_of(&rest) {
+                cands.push((0.0, i, l.span.start + span.start..l.span.start + span.end));
+            }
+        }
+        let (primary, secondary) = if titles_before { (window_before(k), window_after(k)) } else { (window_after(k), window_before(k)) };
+        for (d, i) in primary {
+            if !next_reserved.contains(&i) {
+                cands.push((d + wordy(i), i, lines[i].span.clone()));
+            }
+        }
+        let penalty = if tie { 0.5 } else { 10.0 };
+        for (d, i) in secondary {
+            if !next_reserved.contains(&i) {
+                cands.push((d + penalty + wordy(i), i, lines[i].span.clone()));
+            }
+        }
+        cands.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        let mut title = None;
+        let mut company = None;
+        let mut family = None;
+        if let Some((_, li, _)) = cands.first() {
+            let l = &lines[*li];
+            // The dates themselves are blanked out (same length, so offsets hold).
+            let masked: String = text[l.span.clone()]
+                .char_indices()
+                .map(|(bi, ch)| {
+                    let at = l.span.start + bi;
+                    if at >= r.span.start && at < r.span.end { " ".repeat(ch.len_utf8()) } else { ch.to_string() }
+                })
+                .collect();
+            let raw = masked.as_str();
+            // "Python-разработчик — ГК «ДатаМост»", "Senior Engineer at Acme", "Title | Company".
+            let mut pieces: Vec<(usize, &str)> = Vec::new();
+            let mut start = 0;
+            for (bi, ch) in raw.char_indices() {
+                if matches!(ch, '—' | '|' | '·' | ',') || raw[bi..].starts_with(" at ") || raw[bi..].starts_with(" в ") {
+                    pieces.push((start, &raw[start..bi]));
+                    start = bi + ch.len_utf8();
+                }
+            }
+            pieces.push((start, &raw[start..]));
+            // Leave out what is part of the dates.
+            let pieces: Vec<(usize, &str)> = pieces
+                .into_iter()
+                .filter(|(s, p)| {
+                    let a = l.span.start + s;
+                    let b = a + p.len();
+                    !p.trim().is_empty() && !(a >= r.span.start && b <= r.span.end) && dates::find_ranges(p, reference).is_empty()
+                })
+                .collect();
+            if let Some((s, p)) = pieces.iter().find(|(_, p)| role_of(p).is_some()) {
+                let trimmed = p.trim();
+                let a = l.span.start + s + (p.len() - p.trim_start().len());
+                // Strip a year or "2024 " left from a wrapped date.
+                let clean = trimmed.trim_start_matches(|c: char| c.is_ascii_digit() || c == ' ').trim();
+                let a = a + (trimmed.len() - clean.len());
+                title = Some(Sourced::new(clean.to_string(), a..a + clean.len(), 0.8));
+                family = role_of(clean).map(|(id, _)| tax.roles.name(id).to_string());
+            }
+            if let Some((s, p)) = pieces.iter().find(|(_, p)| role_of(p).is_none() && looks_like_company(p)) {
+                let a = l.span.start + s + (p.len() - p.trim_start().len());
+                company = Some(Sourced::new(p.trim().to_string(), a..a + p.trim().len(), 0.7));
+            }
+            if company.is_none() {
+                let lo = li.saturating_sub(2).max(if k == 0 { 0 } else { prev_last + 1 });
+                let hi = (li + 3).min(next_first);
+                for j in lo..hi {
+                    if j == *li || (first..=last).contains(&j) || !usable(j) {
+                        continue;
+                    }
+                    let t = line_text(text, &lines[j]);
+                    if looks_like_company(t) {
+                        let piece = t.split(['·', '|', '(']).next().unwrap_or(t).trim();
+                        let piece = piece.trim_end_matches(',').trim();
+                        let a = lines[j].span.start + t.find(piece).unwrap_or(0);
+                        company = Some(Sourced::new(piece.to_string(), a..a + piece.len(), 0.6));
+                        break;
+                    }
+                }
+            }
+        }
+        // The description: the lines after the dates and the title up to the next entry.
+        let desc_lo = lines.get(last + 1).map(|l| l.span.start);
+        let desc_hi = next_reserved
+            .first()
+            .copied()
+            .or(Some(next_first))
+            .and_then(|i| if i > last + 1 { lines.get(i - 1).map(|l| l.span.end) } else { None });
+        let description = match (desc_lo, desc_hi) {
+            (Some(a), Some(b)) if b > a => {
+                let d = text[a..b].trim();
+                let s = a + text[a..b].find(d).unwrap_or(0);
+                (!d.is_empty()).then(|| Sourced::new(d.to_string(), s..s + d.len(), 0.6))
+            }
+            _ => None,
+        };
+        out.push(ExperienceEntry {
+            title,
+            company,
+            start: r.start,
+            end: r.end,
+            months: r.months(reference),
+            year_only: r.year_only,
+            role_family: family,
+            description,
+            span: r.span.clone(),
+        });
+    }
+    out
+}
+
+fn find_skills(text: &str, tokens: &[Token], lines: &[Line]) -> Vec<Sourced<String>> {
+    let tax = taxonomy();
+    let hits = tax.skills.find(text, tokens);
+    let section_of = |pos: usize| lines.iter().find(|l| l.span.start <= pos && pos < l.span.end.max(l.span.start + 1)).map(|l| l.section);
+    let mut by_id: std::collections::BTreeMap<u16, Sourced<String>> = std::collections::BTreeMap::new();
+    for h in hits {
+        let sec = section_of(h.span.start);
+        let conf = match sec {
+            Some(Section::Skills) => 0.95,
+            Some(Section::Experience) => 0.85,
+            Some(Section::Education | Section::Courses) => 0.6,
+            _ => 0.75,
+        };
+        let entry = Sourced::new(tax.skills.name(h.id).to_string(), h.span, conf);
+        match by_id.get(&h.id) {
+            Some(e) if e.confidence >= conf => {}
+            _ => {
+                by_id.insert(h.id, entry);
+            }
+        }
+    }
+    let mut v: Vec<Sourced<String>> = by_id.into_values().collect();
+    v.sort_by(|a, b| a.value.cmp(&b.value));
+    v
+}
+
+/// English names of languages by a folded Russian or English word.
+fn language_of(w: &str) -> Option<&'static str> {
+    let table: &[(&str, &str)] = &[
+        ("русск", "Russian"), ("russian", "Russian"), ("английск", "English"), ("english", "English"),
+        ("немецк", "German"), ("german", "German"), ("французск", "French"), ("french", "French"),
+        ("испанск", "Spanish"), ("spanish", "Spanish"), ("итальянск", "Italian"), ("italian", "Italian"),
+        ("китайск", "Chinese"), ("chinese", "Chinese"), ("японск", "Japanese"), ("japanese", "Japanese"),
+        ("корейск", "Korean"), ("korean", "Korean"), ("турецк", "Turkish"), ("turkish", "Turkish"),
+        ("татарск", "Tatar"), ("tatar", "Tatar"), ("казахск", "Kazakh"), ("kazakh", "Kazakh"),
+        ("узбекск", "Uzbek"), ("uzbek", "Uzbek"), ("армянск", "Armenian"), ("armenian", "Armenian"),
+        ("белорусск", "Belarusian"), ("belarusian", "Belarusian"), ("украинск", "Ukrainian"),
+        ("ukrainian", "Ukrainian"), ("киргизск", "Kyrgyz"), ("кыргызск", "Kyrgyz"), ("kyrgyz", "Kyrgyz"),
+        ("таджикск", "Tajik"), ("tajik", "Tajik"), ("азербайджанск", "Azerbaijani"), ("azerbaijani", "Azerbaijani"),
+        ("грузинск", "Georgian"), ("georgian", "Georgian"), ("арабск", "Arabic"), ("arabic", "Arabic"),
+        ("польск", "Polish"), ("polish", "Polish"), ("чеченск", "Chechen"), ("башкирск", "Bashkir"),
+    ];
+    table.iter().find(|(p, _)| w.starts_with(p)).map(|(_, n)| *n)
+}
+
+/// A CEFR level (or "native") from how people write it.
+pub fn level_of(s: &str) -> Option<String> {
+    let f = fold(s);
+    static CEFR: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\b([abc][12])\b").expect("cefr pattern"));
+    if let Some(c) = CEFR.captures(&f) {
+        return c.get(1).map(|m| m.as_str().to_uppercase());
+    }
+    let table: &[(&str, &str)] = &[
+        ("native or bilingual", "native"), ("родной", "native"), ("native", "native"), ("bilingual", "native"),
+        ("full professional", "C1"), ("свободн", "C1"), ("fluent", "C1"), ("advanced", "C1"),
+        ("proficient", "C2"), ("upper-intermediate", "B2"), ("upper intermediate", "B2"),
+        ("professional working", "B2"), ("средне-продвинут", "B2"), ("выше среднего", "B2"), ("продвинут", "C1"),
+        ("pre-intermediate", "A2"), ("limited working", "B1"), ("intermediate", "B1"), ("средний", "B1"),
+        ("разговорн", "B1"), ("elementary", "A2"), ("базов", "A2"), ("basic", "A2"), ("начальн", "A1"),
+        ("beginner", "A1"), ("читаю", "A2"),
+    ];
+    table.iter().find(|(k, _)| f.contains(k)).map(|(_, v)| v.to_string())
+}
+
+fn parse_languages(text: &str, lines: &[Line]) -> Vec<Sourced<LanguageSkill>> {
+    let mut out: Vec<Sourced<LanguageSkill>> = Vec::new();
+    for l in lines.iter().filter(|l| l.section == Section::Languages) {
+        let raw = line_text(text, l);
+        let mut words = Vec::new();
+        let mut start = None;
+        for (i, c) in raw.char_indices() {
+            if c.is_alphabetic() {
+                start.get_or_insert(i);
+            } else if let Some(s) = start.take() {
+                words.push((s, &raw[s..i]));
+            }
+        }
+        if let Some(s) = start {
+            words.push((s, &raw[s..]));
+        }
+        // A line may hold several languages: split at each language word.
+        let found: Vec<(usize, &'static str)> =
+            words.iter().filter_map(|(s, w)| language_of(&fold(w)).map(|n| (*s, n))).collect();
+        for (j, (s, name)) in found.iter().enumerate() {
+            let end = found.get(j + 1).map(|f| f.0).unwrap_or(raw.len());
+            let piece = &raw[*s..end];
+            if out.iter().any(|o| o.value.language == *name) {
+                continue;
+            }
+            let level = level_of(piece);
+            out.push(Sourced::new(
+                LanguageSkill { language: name.to_string(), level },
+                l.span.start + s..l.span.start + s + piece.trim_end().len(),
+                0.9,
+            ));
+        }
+    }
+    out
+}
+
+fn parse_education(text: &str, lines: &[Line]) -> Vec<Sourced<Education>> {
+    static YEAR: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\b(19[5-9]\d|20[0-4]\d)\b").expect("year pattern"));
+    let inst_words = [
+        "университет", "институт", "академия", "университета", "university", "institute", "academy", "college",
+        "колледж", "техникум", "училище", "школа", "school", "вшэ", "мгу", "мгту", "мфти", "спбгу", "итмо", "ниу",
+    ];
+    let degrees: &[(&str, &str)] = &[
+        ("бакалавр", "bachelor"), ("bachelor", "bachelor"), ("магистр", "master"), ("master", "master"),
+        ("специалист", "specialist"), ("specialist", "specialist"), ("phd", "phd"), ("кандидат", "phd"),
+        ("mba", "mba"), ("среднее специальное", "vocational"), ("среднее профессиональное", "vocational"),
+    ];
+    let edu: Vec<&Line> = lines.iter().filter(|l| l.section == Section::Education && !l.is_heading || (l.is_heading && l.section == Section::Education && line_text(text, l).split_whitespace().count() > 1)).collect();
+    let mut out: Vec<Sourced<Education>> = Vec::new();
+    for (i, l) in edu.iter().enumerate() {
+        let raw = line_text(text, l);
+        let f = fold(raw);
+        if !inst_words.iter().any(|w| f.contains(w)) {
+            continue;
+        }
+        // The entry: this line and up to two following lines of the same section.
+        let end = edu.get(i + 2).or(edu.get(i + 1)).map(|n| n.span.end).unwrap_or(l.span.end).max(l.span.end);
+        let block_lo = if i > 0 { edu[i - 1].span.start } else { l.span.start };
+        let block = &text[l.span.start..end];
+        let around = &text[block_lo..end];
+        let year_end = YEAR.find_iter(around).filter_map(|m| m.as_str().parse().ok()).max();
+        let fb = fold(block);
+        let degree = degrees.iter().find(|(k, _)| fb.contains(k)).map(|(_, v)| v.to_string());
+        let institution = raw
+            .trim()
+            .trim_start_matches(|c: char| c.is_ascii_digit() || c == ',' || c == ' ')
+            .split(['(', '·'])
+            .next()
+            .unwrap_or("")
+            .trim()
+            .to_string();
+        out.push(Sourced::new(
+            Education { institution, degree, year_end, text: block.trim().to_string() },
+            l.span.start..end,
+            0.7,
+        ));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::extract::Format;
+
+    fn profile(s: &str) -> Profile {
+        parse_profile(&Extracted::from_text(s, Format::Txt), chrono::NaiveDate::from_ymd_opt(2026, 11, 25).unwrap())
+    }
+
+    #[test]
+    fn contacts_are_found_and_the_phone_is_normalised_to_e164() {
+        let p = profile("Иванов Иван Иванович\nТелефон: 8 (916) 123-45-67\nE-mail: Ivan.Ivanov@Mail.ru\nГород: Казань\n");
+        assert_eq!(p.full_name.unwrap().value, "Иванов Иван Иванович");
+        assert_eq!(p.phone.unwrap().value.as_str(), "+79161234567");
+        assert_eq!(p.email.unwrap().value.as_str(), "ivan.ivanov@mail.ru");
+        assert_eq!(p.city.unwrap().value, "Казань");
+    }
+
+    #[test]
+    fn foreign_numbers_keep_their_country_code_and_dates_are_not_phones() {
+        let p = profile("Гусева Ксения\n01.2019 – 03.2022\n+375 (44) 552-35-55\n");
+        assert_eq!(p.phone.unwrap().value.as_str(), "+375445523555");
+    }
+
+    #[test]
+    fn every_span_points_at_the_text_it_was_read_from() {
+        let text = "Петров Пётр\nphone +7 916 000-11-22, petrov@example.ru\nLocation: Saint Petersburg\nSkills\nPostgres, k8s\n";
+        let p = profile(text);
+        let ex = Extracted::from_text(text, Format::Txt);
+        let e = p.email.unwrap();
+        assert_eq!(&ex.text[e.span.clone()], "petrov@example.ru");
+        let c = p.city.unwrap();
+        assert_eq!(c.value, "Санкт-Петербург");
+        assert_eq!(&ex.text[c.span.clone()], "Saint Petersburg");
+        for s in &p.skills {
+            assert!(!ex.text[s.span.clone()].is_empty());
+        }
+        let names: Vec<_> = p.skills.iter().map(|s| s.value.as_str()).collect();
+        assert_eq!(names, vec!["Kubernetes", "PostgreSQL"]);
+    }
+
+    #[test]
+    fn overlapping_jobs_and_present_are_counted_once_to_the_reference_month() {
+        let p = profile(
+            "Опыт работы\nянв 2025 — по настоящее время\nООО «Ромашка»\nPython-разработчик\n\nиюн 2024 — фев 2025\nАО «Лютик»\nPython-разработчик\n",
+        );
+        assert_eq!(p.experience.len(), 2);
+        // June 2024 .. November 2026 inclusive.
+        assert_eq!(p.total_experience_months, 30);
+        assert_eq!(p.experience[0].title.as_ref().unwrap().value, "Python-разработчик");
+        assert_eq!(p.experience[0].role_family.as_deref(), Some("software_dev"));
+    }
+
+    #[test]
+    fn education_dates_do_not_count_as_work() {
+        let p = profile("Experience\nAcme LLC\nData Analyst\n2020 - 2022\nEducation\nMoscow State University (2014 - 2019)\n");
+        assert_eq!(p.experience.len(), 1);
+    }
+
+    #[test]
+    fn languages_get_cefr_levels() {
+        let p = profile("Языки\nРусский — Родной\nАнглийский — B2 — Средне-продвинутый\nEnglish (Professional Working)\n");
+        let l: Vec<_> = p.languages.iter().map(|l| (l.value.language.as_str(), l.value.level.clone())).collect();
+        assert_eq!(l, vec![("Russian", Some("native".to_string())), ("English", Some("B2".to_string()))]);
+    }
+}
