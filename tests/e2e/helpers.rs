@@ -31,6 +31,7 @@ pub fn test_settings(dir: &std::path::Path) -> otbor_adapters::Settings {
         env.insert("OTBOR_AWS_CREATE_RESOURCES", "1".into());
         env.insert("OTBOR_DYNAMODB_TABLE", format!("otbor-{unique}"));
         env.insert("OTBOR_S3_BUCKET", format!("otbor-{unique}"));
+        env.insert("OTBOR_SQS_QUEUE_NAME", format!("otbor-{unique}"));
     }
     otbor_adapters::Settings::from_lookup(|k| env.get(k).cloned()).expect("test settings")
 }

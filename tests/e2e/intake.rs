@@ -43,14 +43,23 @@ async fn upload(app: &TestApp, c: &Client, path: &std::path::Path, vacancy: Opti
     ticket["upload"]["id"].as_str().unwrap().to_string()
 }
 
-/// Runs queued jobs until none is left, as the workers of `otbor serve` would.
+/// Runs queued jobs until none has been left for a while, as the workers of `otbor serve`
+/// would (SQS may answer an empty receive while messages wait, so one empty answer is not
+/// enough).
 async fn drain(app: &TestApp) {
     let w = Worker { queue: app.built.ports.jobs.clone(), handlers: otbor::app::handlers(&app.built.state), ready: None };
-    let mut n = 0;
-    while w.run_one().await.unwrap() {
-        n += 1;
-        assert!(n < 500, "the queue does not drain");
+    let (mut n, mut idle) = (0, 0);
+    while idle < 5 {
+        if w.run_one().await.unwrap() {
+            n += 1;
+            idle = 0;
+            assert!(n < 500, "the queue does not drain");
+        } else {
+            idle += 1;
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
     }
+    assert!(app.built.ports.jobs.dead_letters(10).await.unwrap().is_empty(), "no job was parked");
 }
 
 async fn python_vacancy(manager: &Client) -> Value {

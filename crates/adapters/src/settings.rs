@@ -33,6 +33,8 @@ pub struct AwsSettings {
     pub bucket: String,
     pub queue_url: Option<String>,
     pub dlq_url: Option<String>,
+    /// The queue to create (with `<name>-dlq`) when `create_resources` is on and no URL is set.
+    pub queue_name: String,
     /// Create the table, bucket and queues if missing (local development against an
     /// emulator; in the cloud the infrastructure templates create them).
     pub create_resources: bool,
@@ -105,6 +107,7 @@ impl Settings {
                 bucket: parse("OTBOR_S3_BUCKET", "otbor-uploads"),
                 queue_url: var("OTBOR_SQS_QUEUE_URL"),
                 dlq_url: var("OTBOR_SQS_DLQ_URL"),
+                queue_name: parse("OTBOR_SQS_QUEUE_NAME", "otbor-jobs"),
                 create_resources: flag("OTBOR_AWS_CREATE_RESOURCES"),
             },
             admin_email: var("OTBOR_ADMIN_EMAIL"),

@@ -77,7 +77,7 @@ pub async fn build(settings: &Settings) -> anyhow::Result<Ports> {
             let q = match (&settings.aws.queue_url, &settings.aws.dlq_url) {
                 (Some(url), Some(dlq)) => otbor_aws::SqsQueue::new(client, url.clone(), dlq.clone()),
                 (Some(_), None) => anyhow::bail!("OTBOR_SQS_QUEUE_URL needs OTBOR_SQS_DLQ_URL (the dead-letter queue) too"),
-                (None, _) => otbor_aws::SqsQueue::create(&client, "otbor-jobs", settings.max_receives)
+                (None, _) => otbor_aws::SqsQueue::create(&client, &settings.aws.queue_name, settings.max_receives)
                     .await
                     .context("creating the SQS queues")?,
             };
