@@ -53,3 +53,84 @@ async fn the_function_logs_in_and_lists_candidates_from_api_gateway_v2_events() 
     let anonymous = invoke(built.router, &fixture("apigw-v2-list-candidates.json")).await;
     assert_eq!(anonymous["statusCode"], 401);
 }
+
+#[tokio::test]
+async fn resume_ingest_reads_the_uploaded_file_from_an_s3_event_once_however_often_it_is_delivered() {
+    let app = spawn_app().await;
+    let st = &app.built.state;
+    let admin = app.admin().await;
+    let body = std::fs::read(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/data/dev/bad_inputs/resume_cp1251.txt")).unwrap();
+    // The browser asked for an upload URL and sent the file straight to the store.
+    let ticket = admin.post("/api/uploads", serde_json::json!({"file_name": "cv.txt", "content_type": "text/plain", "size": body.len()})).await.expect(201);
+    let upload_id: otbor_domain::ids::UploadId = ticket["upload"]["id"].as_str().unwrap().parse().unwrap();
+    let upload = st.records.get_upload(upload_id).await.unwrap().unwrap();
+    let key = otbor_domain::ports::FileKey::parse(&upload.key).unwrap();
+    st.files.put(&key, body.into(), "text/plain").await.unwrap();
+
+    let event: aws_lambda_events::event::s3::S3Event = serde_json::from_str(&fixture("s3-object-created.json").replace("UPLOAD_KEY", &upload.key)).unwrap();
+    otbor_fn_resume_ingest::handle(st, event.clone()).await.unwrap();
+    otbor_fn_resume_ingest::handle(st, event).await.unwrap();
+    let done = admin.get(&format!("/api/uploads/{upload_id}")).await.expect(200);
+    assert_eq!(done["status"]["state"], "done", "{done}");
+    assert_eq!(admin.get("/api/candidates").await.expect(200)["total"], 1);
+}
+
+#[tokio::test]
+async fn the_evaluator_reports_each_poison_message_alone_in_batch_item_failures() {
+    let app = spawn_app().await;
+    let (manager, _) = app.user("manager").await;
+    let v = vacancy(&manager, "Python-разработчик").await;
+    let handlers = otbor::app::handlers(&app.built.state);
+    let event: aws_lambda_events::event::sqs::SqsEvent = serde_json::from_str(&fixture("sqs-batch.json").replace("VACANCY_ID", id(&v))).unwrap();
+    let response = otbor_fn_evaluator::handle(&handlers, event).await;
+    let failed: Vec<&str> = response.batch_item_failures.iter().map(|f| f.item_identifier.as_str()).collect();
+    assert_eq!(failed, ["msg-poison", "msg-unknown-kind"]);
+    let json = serde_json::to_value(&response).unwrap();
+    assert_eq!(json["batchItemFailures"][0]["itemIdentifier"], "msg-poison", "the wire shape Lambda expects");
+}
+
+/// The SQS event source mapping, played by hand against moto: receive a batch, invoke the
+/// function, delete what succeeded. A poison message comes back until SQS parks it.
+#[tokio::test]
+async fn a_poison_message_lands_in_the_dead_letter_queue_after_the_receive_limit() {
+    let endpoint = std::env::var("OTBOR_TEST_AWS_ENDPOINT").expect("OTBOR_TEST_AWS_ENDPOINT: start moto with scripts/moto.sh");
+    let config = otbor_aws::config_loader(Some(&endpoint), "us-east-1")
+        .credentials_provider(otbor_aws::Credentials::new("test", "test", None, None, "tests"))
+        .load()
+        .await;
+    let sqs = otbor_aws::sqs_client(&config);
+    let name = format!("otbor-poison-{}", uuid::Uuid::new_v4().simple());
+    let max_receives = 3;
+    otbor_aws::SqsQueue::create(&sqs, &name, max_receives).await.unwrap();
+    let url = sqs.get_queue_url().queue_name(&name).send().await.unwrap().queue_url.unwrap();
+    let dlq = sqs.get_queue_url().queue_name(format!("{name}-dlq")).send().await.unwrap().queue_url.unwrap();
+    sqs.send_message().queue_url(&url).message_body("this is not a job {").send().await.unwrap();
+    sqs.send_message().queue_url(&url).message_body(r#"{"kind":"vacancy.match","payload":{"vacancy_id":"01a211a3-bd36-728b-bb0c-1ec6f8ee6afb"}}"#).send().await.unwrap();
+
+    let app = spawn_app().await;
+    let handlers = otbor::app::handlers(&app.built.state);
+    let mut invocations = 0;
+    for _ in 0..(max_receives + 3) {
+        let got = sqs.receive_message().queue_url(&url).max_number_of_messages(10).visibility_timeout(0).send().await.unwrap();
+        let messages = got.messages.unwrap_or_default();
+        if messages.is_empty() {
+            continue;
+        }
+        invocations += 1;
+        let records: Vec<serde_json::Value> = messages
+            .iter()
+            .map(|m| serde_json::json!({"messageId": m.message_id, "receiptHandle": m.receipt_handle, "body": m.body, "attributes": {}, "messageAttributes": {}, "eventSource": "aws:sqs"}))
+            .collect();
+        let event: aws_lambda_events::event::sqs::SqsEvent = serde_json::from_value(serde_json::json!({"Records": records})).unwrap();
+        let response = otbor_fn_evaluator::handle(&handlers, event).await;
+        let failed: Vec<String> = response.batch_item_failures.into_iter().map(|f| f.item_identifier).collect();
+        for m in &messages {
+            if !failed.contains(m.message_id.as_ref().unwrap()) {
+                sqs.delete_message().queue_url(&url).receipt_handle(m.receipt_handle.clone().unwrap()).send().await.unwrap();
+            }
+        }
+    }
+    assert!(invocations >= max_receives as usize);
+    let parked = sqs.receive_message().queue_url(&dlq).max_number_of_messages(10).send().await.unwrap().messages.unwrap_or_default();
+    assert_eq!(parked.iter().map(|m| m.body.clone().unwrap()).collect::<Vec<_>>(), ["this is not a job {"]);
+}

@@ -54,6 +54,8 @@ pub struct Settings {
     pub company_name: String,
     pub public_url: Option<String>,
     pub cookie_secure: bool,
+    /// Hand out presigned S3 URLs for uploads (the cloud shape, where S3 events start intake).
+    pub direct_uploads: bool,
     pub session_ttl_hours: i64,
     pub invite_ttl_days: i64,
     /// Deliveries of a job before it is parked in the dead-letter queue.
@@ -115,6 +117,7 @@ impl Settings {
             company_name: parse("OTBOR_COMPANY_NAME", "Otbor"),
             public_url: var("OTBOR_PUBLIC_URL").map(|u| u.trim_end_matches('/').to_string()),
             cookie_secure: flag("OTBOR_COOKIE_SECURE"),
+            direct_uploads: flag("OTBOR_DIRECT_UPLOADS"),
             session_ttl_hours: number("OTBOR_SESSION_TTL_HOURS", 12)?.clamp(1, 24 * 30),
             invite_ttl_days: number("OTBOR_INVITE_TTL_DAYS", 7)?.clamp(1, 90),
             max_receives: number("OTBOR_MAX_RECEIVES", 5)?.clamp(1, 100) as u32,

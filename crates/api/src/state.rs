@@ -23,6 +23,9 @@ pub struct ApiConfig {
     pub public_url: Option<String>,
     /// Used by `/api/health` to say which backend answers.
     pub backend: &'static str,
+    /// Browsers send files straight to the file store (S3 presigned URLs; the store's event
+    /// starts intake) instead of through this server.
+    pub direct_uploads: bool,
 }
 
 impl Default for ApiConfig {
@@ -34,6 +37,7 @@ impl Default for ApiConfig {
             cookie_secure: false,
             public_url: None,
             backend: "sqlite",
+            direct_uploads: false,
         }
     }
 }

@@ -98,8 +98,14 @@ async fn create_upload(State(st): State<AppState>, staff: Staff, Json(req): Json
     let ttl = chrono::Duration::minutes(UPLOAD_TTL_MINUTES);
     let (upload, token) = Upload::new(&req.file_name, &req.content_type, req.size, req.vacancy_id, staff.user.id, st.clock.now(), ttl)?;
     st.records.insert_upload(&upload).await?;
+    let direct = if st.config.direct_uploads {
+        let key = FileKey::parse(&upload.key).map_err(|_| ApiError::Internal(anyhow::anyhow!("upload {} has a bad key", upload.id)))?;
+        st.files.presign_put(&key, &upload.content_type, upload.size, ttl.to_std().unwrap_or_default()).await?
+    } else {
+        None
+    };
     let ticket = UploadTicket {
-        url: format!("/api/uploads/{}/content?token={token}", upload.id),
+        url: direct.unwrap_or_else(|| format!("/api/uploads/{}/content?token={token}", upload.id)),
         method: "PUT",
         headers: serde_json::json!({ "Content-Type": upload.content_type }),
         expires_at: upload.expires_at,

@@ -56,6 +56,23 @@ impl S3Files {
 
 #[async_trait]
 impl FileStore for S3Files {
+    /// Signed for this key, content type and length: S3 refuses any other file.
+    #[tracing::instrument(skip(self), fields(key = key.as_str()))]
+    async fn presign_put(&self, key: &FileKey, content_type: &str, size: u64, expires_in: std::time::Duration) -> StoreResult<Option<String>> {
+        let config = aws_sdk_s3::presigning::PresigningConfig::expires_in(expires_in).map_err(StoreError::backend)?;
+        let request = self
+            .client
+            .put_object()
+            .bucket(&self.bucket)
+            .key(key.as_str())
+            .content_type(content_type)
+            .content_length(size as i64)
+            .presigned(config)
+            .await
+            .map_err(|e| call_failed(SERVICE, "PutObject (presign)", e))?;
+        Ok(Some(request.uri().to_string()))
+    }
+
     #[tracing::instrument(skip(self, body), fields(key = key.as_str(), size = body.len()))]
     async fn put(&self, key: &FileKey, body: Bytes, content_type: &str) -> StoreResult<()> {
         self.client

@@ -48,3 +48,37 @@ pub async fn binary_and_empty_files_survive_unchanged(files: Arc<dyn FileStore>)
     assert_eq!(files.get(&e).await.unwrap().body.len(), 0);
     assert_eq!(files.size(&e).await.unwrap(), Some(0));
 }
+
+/// A store that offers presigned uploads accepts the declared file at the URL it hands out.
+pub async fn a_presigned_put_if_offered_stores_the_file(files: Arc<dyn FileStore>) {
+    let k = key("uploads/presigned/cv.txt");
+    let body = "Резюме".as_bytes().to_vec();
+    let Some(url) = files
+        .presign_put(&k, "text/plain", body.len() as u64, std::time::Duration::from_secs(300))
+        .await
+        .unwrap()
+    else {
+        return;
+    };
+    let status = put_with_curl(&url, "text/plain", &body);
+    assert!(status.starts_with('2'), "PUT to the presigned URL answered {status}");
+    let got = files.get(&k).await.unwrap();
+    assert_eq!(got.body.as_ref(), body.as_slice());
+}
+
+/// `PUT`s with curl, as a browser would, returning the status code.
+fn put_with_curl(url: &str, content_type: &str, body: &[u8]) -> String {
+    let dir = std::env::temp_dir().join(format!("otbor-presign-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("body");
+    std::fs::write(&file, body).unwrap();
+    let out = std::process::Command::new("curl")
+        .args(["-s", "-o", "/dev/null", "-w", "%{http_code}", "-X", "PUT", "-H"])
+        .arg(format!("Content-Type: {content_type}"))
+        .arg("--data-binary")
+        .arg(format!("@{}", file.display()))
+        .arg(url)
+        .output()
+        .expect("curl");
+    String::from_utf8_lossy(&out.stdout).to_string()
+}

@@ -49,6 +49,7 @@ macro_rules! files_conformance {
             a_missing_file_is_not_found_and_delete_is_idempotent,
             put_replaces_an_existing_file,
             binary_and_empty_files_survive_unchanged,
+            a_presigned_put_if_offered_stores_the_file,
         );
     };
     (@each $fresh:expr; $($name:ident),* $(,)?) => {$(

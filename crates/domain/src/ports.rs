@@ -197,6 +197,11 @@ pub trait FileStore: Send + Sync {
     async fn size(&self, key: &FileKey) -> StoreResult<Option<u64>>;
     /// Idempotent.
     async fn delete(&self, key: &FileKey) -> StoreResult<()>;
+    /// A URL that accepts one `PUT` of exactly this file straight into the store (an S3
+    /// presigned URL), or `None` when the store has none and the API receives files itself.
+    async fn presign_put(&self, _key: &FileKey, _content_type: &str, _size: u64, _expires_in: Duration) -> StoreResult<Option<String>> {
+        Ok(None)
+    }
 }
 
 /// A job as it travels through the queue.

@@ -122,6 +122,15 @@ impl Upload {
         Ok(())
     }
 
+    /// The upload a file-store key belongs to (`uploads/<id>/<name>`), as S3 events name it.
+    pub fn id_from_key(key: &str) -> Option<UploadId> {
+        let mut parts = key.split('/');
+        match (parts.next(), parts.next()) {
+            (Some("uploads"), Some(id)) => id.parse().ok(),
+            _ => None,
+        }
+    }
+
     pub fn set_status(&mut self, status: UploadStatus, now: DateTime<Utc>) {
         self.status = status;
         self.updated_at = now;
@@ -212,6 +221,14 @@ mod tests {
         assert!(u.key.starts_with("uploads/") && u.key.ends_with(".pdf"));
         assert!(crate::ports::FileKey::parse(&u.key).is_ok(), "{}", u.key);
         assert_eq!(new("cv.docx", "application/octet-stream", 10).unwrap().content_type, RESUME_TYPES[1].0);
+    }
+
+    #[test]
+    fn the_upload_is_found_again_from_its_key() {
+        let u = new("cv.pdf", "application/pdf", 10).unwrap();
+        assert_eq!(Upload::id_from_key(&u.key), Some(u.id));
+        assert_eq!(Upload::id_from_key("recordings/x/y.ogg"), None);
+        assert_eq!(Upload::id_from_key("uploads/not-an-id/cv.pdf"), None);
     }
 
     #[test]

@@ -47,6 +47,7 @@ pub async fn build(settings: &Settings, demo: bool) -> anyhow::Result<Built> {
             invite_ttl: chrono::Duration::days(settings.invite_ttl_days),
             cookie_secure: settings.cookie_secure,
             public_url: settings.public_url.clone(),
+            direct_uploads: settings.direct_uploads,
             backend: match settings.store {
                 StoreBackend::Sqlite => "sqlite",
                 StoreBackend::Dynamodb => "dynamodb",

@@ -31,7 +31,8 @@ impl Handlers {
         self.0.insert(kind.to_string(), Arc::new(move |v| Box::pin(f(v))));
     }
 
-    fn run(&self, m: &JobMessage) -> HandlerFuture {
+    /// Runs the handler of the message's kind; an unknown kind is an error (retried, parked).
+    pub fn run(&self, m: &JobMessage) -> HandlerFuture {
         match self.0.get(&m.kind) {
             Some(h) => h(m.payload.clone()),
             None => {
