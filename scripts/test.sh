@@ -24,8 +24,8 @@ else
     run_tests() { cargo test --no-fail-fast "$@"; }
 fi
 
-step "Rust: build the binaries the tests start (the isolated text-extraction helper)"
-cargo build -p otbor-screening --bins
+step "Rust: build the binaries the tests start (the text-extraction helper, the Lambda functions)"
+cargo build -p otbor-screening -p otbor-fn-api -p otbor-fn-resume-ingest -p otbor-fn-evaluator --bins
 
 step "Rust: unit tests, conformance suites (SQLite, local files, embedded queue, DynamoDB, S3, SQS), API end to end on SQLite"
 run_tests --workspace

@@ -9,6 +9,7 @@ mod bad_input;
 mod intake;
 mod invites;
 mod lambda;
+mod lambda_runtime;
 mod permissions;
 mod pipeline;
 mod uploads;

@@ -93,6 +93,9 @@ pub async fn serve(demo: bool) -> anyhow::Result<()> {
         settings.admin_password = Some(demo::ADMIN.1.to_string().into());
     }
     let Built { router, state, ports } = build(&settings, demo).await?;
+    if !settings.web_dir.join("index.html").exists() {
+        tracing::warn!(dir = %settings.web_dir.display(), "the web app is not built (make web); serving the API only");
+    }
     let (stop_tx, stop_rx) = watch::channel(false);
     let handlers = handlers(&state);
     let workers: Vec<_> = (0..settings.workers)
@@ -124,7 +127,6 @@ pub async fn serve(demo: bool) -> anyhow::Result<()> {
 pub fn with_web(api: Router, web_dir: &std::path::Path) -> Router {
     let index = web_dir.join("index.html");
     if !index.exists() {
-        tracing::warn!(dir = %web_dir.display(), "the web app is not built (make web); serving the API only");
         return api.fallback(|| async {
             axum::response::Html("<h1>Otbor</h1><p>The web app is not built: run <code>make web</code>. The API is at <a href=\"/api/openapi.json\">/api/openapi.json</a>.</p>")
         });
