@@ -33,6 +33,9 @@ run_tests --workspace
 step "Rust: the API end to end again, on DynamoDB + S3 + SQS (moto)"
 OTBOR_TEST_STORE=dynamodb run_tests -p otbor-tests
 
+step "infrastructure: cfn-lint, sam validate --lint, the Terraform check"
+scripts/lint-infra.sh
+
 if [[ -f web/package.json ]]; then
     step "web: install, unit tests, build"
     (cd web && npm ci --no-audit --no-fund --loglevel=error && npm test && npm run build)
