@@ -23,6 +23,13 @@ build: web
 bench:
 	bash scripts/bench.sh
 
+# The Lambda functions for arm64 as bootstrap.zip under target/lambda/<name>/ (cargo-lambda).
+lambda:
+	@command -v cargo-lambda >/dev/null 2>&1 || { test -x .venv-lambda/bin/cargo-lambda || (python3 -m venv .venv-lambda && .venv-lambda/bin/pip install -q cargo-lambda); }
+	PATH="$$PWD/.venv-lambda/bin:$$PATH" cargo lambda build --release --arm64 --output-format zip \
+		-p otbor-fn-api -p otbor-fn-resume-ingest -p otbor-fn-evaluator
+	@ls -l target/lambda/*/bootstrap.zip
+
 clean:
 	cargo clean
 	rm -rf web/dist web/node_modules data .tmp
