@@ -61,6 +61,9 @@ pub struct Settings {
     /// Deliveries of a job before it is parked in the dead-letter queue.
     pub max_receives: u32,
     pub workers: usize,
+    /// Values read from the provider secret (`OTBOR_PROVIDER_SECRET_ARN`), for settings the
+    /// environment does not give; kept apart so that they never print.
+    secret_values: std::collections::HashMap<String, SecretString>,
 }
 
 impl Settings {
@@ -122,11 +125,45 @@ impl Settings {
             invite_ttl_days: number("OTBOR_INVITE_TTL_DAYS", 7)?.clamp(1, 90),
             max_receives: number("OTBOR_MAX_RECEIVES", 5)?.clamp(1, 100) as u32,
             workers: number("OTBOR_WORKERS", 2)?.clamp(0, 16) as usize,
+            secret_values: Default::default(),
         };
         if s.queue == QueueBackend::Sqs && s.aws.queue_url.is_none() && !s.aws.create_resources {
             bail!("OTBOR_QUEUE=sqs needs OTBOR_SQS_QUEUE_URL (and OTBOR_SQS_DLQ_URL), or OTBOR_AWS_CREATE_RESOURCES=1 against an emulator");
         }
         Ok(s)
+    }
+
+    /// Reads the settings from the environment and, when `OTBOR_PROVIDER_SECRET_ARN` names a
+    /// Secrets Manager secret (the cloud shape), from that secret's JSON object too; the
+    /// environment wins where both have a value.
+    pub async fn load() -> anyhow::Result<Self> {
+        let env = |k: &str| std::env::var(k).ok().filter(|v| !v.trim().is_empty());
+        let Some(arn) = env("OTBOR_PROVIDER_SECRET_ARN") else {
+            return Self::from_env();
+        };
+        #[cfg(feature = "aws")]
+        {
+            let first = Self::from_env()?;
+            let config = otbor_aws::sdk_config(first.aws.endpoint_url.as_deref(), &first.aws.region).await;
+            let values = otbor_aws::secret_values(&config, &arn)
+                .await
+                .with_context(|| format!("reading the provider secret {arn}"))?;
+            let mut s = Self::from_lookup(|k| env(k).or_else(|| values.get(k).cloned()))?;
+            s.secret_values = values.into_iter().map(|(k, v)| (k, SecretString::from(v))).collect();
+            Ok(s)
+        }
+        #[cfg(not(feature = "aws"))]
+        anyhow::bail!("OTBOR_PROVIDER_SECRET_ARN={arn} needs a build with the `aws` feature")
+    }
+
+    /// A setting from the environment or, failing that, the provider secret; for the
+    /// provider adapters, which read their own keys.
+    pub fn lookup(&self, key: &str) -> Option<String> {
+        use secrecy::ExposeSecret;
+        std::env::var(key)
+            .ok()
+            .filter(|v| !v.trim().is_empty())
+            .or_else(|| self.secret_values.get(key).map(|v| v.expose_secret().to_string()))
     }
 
     pub fn database_path(&self) -> PathBuf {

@@ -6,11 +6,13 @@
 mod dynamo;
 mod error;
 mod s3;
+mod secrets;
 mod sqs;
 
 pub use dynamo::DynamoRecords;
 pub use error::AwsError;
 pub use s3::S3Files;
+pub use secrets::secret_values;
 pub use sqs::SqsQueue;
 
 pub use aws_config::SdkConfig;

@@ -87,7 +87,7 @@ pub fn handlers(state: &AppState) -> Handlers {
 }
 
 pub async fn serve(demo: bool) -> anyhow::Result<()> {
-    let mut settings = Settings::from_env()?;
+    let mut settings = Settings::load().await?;
     if demo && settings.admin_email.is_none() {
         settings.admin_email = Some(demo::ADMIN.0.into());
         settings.admin_password = Some(demo::ADMIN.1.to_string().into());

@@ -30,7 +30,7 @@ pub async fn handle(handlers: &Handlers, event: SqsEvent) -> SqsBatchResponse {
 
 /// The job handlers over the ports the `OTBOR_*` settings name, built once per cold start.
 pub async fn handlers() -> anyhow::Result<Handlers> {
-    let settings = otbor_adapters::Settings::from_env()?;
+    let settings = otbor_adapters::Settings::load().await?;
     let built = otbor::app::build(&settings, false).await?;
     Ok(otbor::app::handlers(&built.state))
 }

@@ -131,23 +131,24 @@ export const api = {
     request("POST", path, schema, { body }),
   patch: <S extends z.ZodType>(path: string, schema: S, body: unknown) =>
     request("PATCH", path, schema, { body }),
-  /** A write whose response has no body (204). */
-  postEmpty: (path: string) => request("POST", path, z.unknown(), {}),
 };
 
-/** Uploads a file as multipart form data and reports progress from 0 to 100. */
-export function uploadFile<S extends z.ZodType>(
-  path: string,
-  file: File,
-  schema: S,
+type XhrResult = { status: number; statusText: string; data: unknown; text: string };
+
+/** Sends a body with XMLHttpRequest, which (unlike fetch) reports upload progress. */
+function xhrSend(
+  method: string,
+  url: string,
+  body: XMLHttpRequestBodyInit,
+  headers: Record<string, string>,
   onProgress: (percent: number) => void,
-  field = "file",
-): Promise<z.infer<S>> {
+  withCredentials: boolean,
+): Promise<XhrResult> {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
-    xhr.open("POST", path);
-    xhr.withCredentials = true;
-    for (const [k, v] of Object.entries(headersFor("POST", path, false))) xhr.setRequestHeader(k, v);
+    xhr.open(method, url);
+    xhr.withCredentials = withCredentials;
+    for (const [k, v] of Object.entries(headers)) xhr.setRequestHeader(k, v);
     xhr.upload.onprogress = (e) => {
       if (e.lengthComputable) onProgress(Math.round((e.loaded / e.total) * 100));
     };
@@ -159,21 +160,41 @@ export function uploadFile<S extends z.ZodType>(
       } catch {
         data = undefined;
       }
-      if (xhr.status < 200 || xhr.status >= 300) {
-        reject(toApiError(xhr.status, data, xhr.statusText));
-        return;
-      }
-      onProgress(100);
-      try {
-        resolve(parseWith(schema, data, `POST ${path}`));
-      } catch (e) {
-        reject(e);
-      }
+      if (xhr.status >= 200 && xhr.status < 300) onProgress(100);
+      resolve({ status: xhr.status, statusText: xhr.statusText, data, text: xhr.responseText });
     };
-    const form = new FormData();
-    form.append(field, file);
-    xhr.send(form);
+    xhr.send(body);
   });
+}
+
+/** Uploads a file to our API as multipart form data (field `file`), reporting progress 0..100. */
+export async function uploadFile<S extends z.ZodType>(
+  path: string,
+  file: File,
+  schema: S,
+  onProgress: (percent: number) => void,
+  field = "file",
+): Promise<z.infer<S>> {
+  const form = new FormData();
+  form.append(field, file);
+  const r = await xhrSend("POST", path, form, headersFor("POST", path, false), onProgress, true);
+  if (r.status < 200 || r.status >= 300) throw toApiError(r.status, r.data, r.statusText);
+  return parseWith(schema, r.data, `POST ${path}`);
+}
+
+/**
+ * PUTs a file to an upload URL handed out by the server. The URL carries its own authority
+ * (locally our server with a token, in the cloud a presigned S3 URL), so only the headers it
+ * was issued with are sent: no cookies, no CSRF token.
+ */
+export async function putToUploadUrl(
+  url: string,
+  file: File,
+  headers: Record<string, string>,
+  onProgress: (percent: number) => void,
+): Promise<void> {
+  const r = await xhrSend("PUT", url, file, headers, onProgress, false);
+  if (r.status < 200 || r.status >= 300) throw toApiError(r.status, r.data, r.statusText);
 }
 
 export const pageOf = <T extends z.ZodType>(item: T) =>
@@ -183,5 +204,3 @@ export const pageOf = <T extends z.ZodType>(item: T) =>
     page: z.number().int(),
     per_page: z.number().int(),
   });
-
-export type Page<T> = { items: T[]; total: number; page: number; per_page: number };

@@ -5,6 +5,12 @@ import { z } from "zod";
 export const Id = z.union([z.string(), z.number()]).transform(String);
 export const Timestamp = z.string();
 
+/**
+ * An optional field of a response. The OpenAPI document marks `Option` fields as not required,
+ * so a missing field is accepted too; either way the app sees `null`.
+ */
+export const orNull = <T extends z.ZodType>(s: T) => s.nullish().transform((v) => v ?? null);
+
 export const STATUSES = [
   "awaiting_response",
   "in_interview",

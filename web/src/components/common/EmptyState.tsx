@@ -25,7 +25,7 @@ export function EmptyState({
       )}
     >
       <div className="text-muted-foreground [&_svg]:size-8">{icon ?? <InboxIcon />}</div>
-      <p className="font-medium">{title}</p>
+      <p className="text-sm font-medium">{title}</p>
       {hint && <p className="text-muted-foreground max-w-md text-sm">{hint}</p>}
       {action && <div className="mt-2">{action}</div>}
     </div>

@@ -15,6 +15,8 @@ function NavItem({ to, icon, label }: { to: string; icon: React.ReactNode; label
   return (
     <NavLink
       to={to}
+      aria-label={label}
+      title={label}
       className={({ isActive }) =>
         cn(
           "flex items-center gap-3 rounded-md px-3 py-2 text-sm font-medium transition-colors outline-none focus-visible:ring-ring/50 focus-visible:ring-[3px] [&_svg]:size-4",
@@ -78,6 +80,7 @@ export function AppShell({ user }: { user: User }) {
             variant="ghost"
             size="sm"
             data-testid="logout"
+            aria-label={t("auth.logout")}
             disabled={logout.isPending}
             onClick={() =>
               logout.mutate(undefined, {

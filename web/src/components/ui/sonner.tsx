@@ -2,5 +2,5 @@
 import { Toaster as Sonner, type ToasterProps } from "sonner";
 
 export function Toaster(props: ToasterProps) {
-  return <Sonner className="toaster group" richColors closeButton position="top-right" {...props} />;
+  return <Sonner className="toaster group" richColors closeButton position="bottom-right" {...props} />;
 }

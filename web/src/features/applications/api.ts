@@ -38,6 +38,7 @@ function invalidatePipeline(qc: ReturnType<typeof useQueryClient>) {
     qc.invalidateQueries({ queryKey: ["vacancies"] }),
     qc.invalidateQueries({ queryKey: ["vacancy"] }),
     qc.invalidateQueries({ queryKey: ["candidates"] }),
+    qc.invalidateQueries({ queryKey: ["matches"] }),
   ]);
 }
 

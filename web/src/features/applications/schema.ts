@@ -1,6 +1,6 @@
 //! Applications (candidate x vacancy), transitions and their history.
 import { z } from "zod";
-import { Id, Status, Timestamp } from "@/lib/schema";
+import { Id, orNull, Status, Timestamp } from "@/lib/schema";
 
 export const Application = z.object({
   id: Id,
@@ -17,16 +17,16 @@ export type Application = z.infer<typeof Application>;
 
 export const Actor = z.object({
   kind: z.enum(["user", "candidate", "system"]),
-  id: Id.nullable(),
-  name: z.string().nullable(),
+  id: orNull(Id),
+  name: orNull(z.string()),
 });
 
 export const HistoryEntry = z.object({
-  from: Status.nullable(),
+  from: orNull(Status),
   to: Status,
   actor: Actor,
   at: Timestamp,
-  reason: z.string().nullable(),
+  reason: orNull(z.string()),
 });
 export type HistoryEntry = z.infer<typeof HistoryEntry>;
 
@@ -35,5 +35,7 @@ export const History = z.object({ items: z.array(HistoryEntry) });
 export const TransitionInput = z.object({
   to: Status,
   reason: z.string().trim().min(1).optional(),
+  /** The version the user saw; the server answers 409 conflict if someone moved it since. */
+  expected_version: z.number().int().optional(),
 });
 export type TransitionInput = z.infer<typeof TransitionInput>;

@@ -23,6 +23,9 @@ export type LoginInput = z.infer<typeof LoginInput>;
 /** Which actions a role may take; the server enforces the same rules. */
 export const can = {
   manageVacancies: (role: Role | undefined) => role === "manager" || role === "admin",
+  /** Editing and closing: the vacancy's own manager, or an admin. */
+  editVacancy: (user: { id: string; role: Role }, vacancy: { manager_id: string | null }) =>
+    user.role === "admin" || (user.role === "manager" && vacancy.manager_id === user.id),
   decideFinal: (role: Role | undefined) => role === "manager" || role === "admin",
   manageUsers: (role: Role | undefined) => role === "admin",
 };

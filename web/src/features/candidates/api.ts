@@ -1,7 +1,7 @@
 //! Candidate queries and mutations.
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { ApiError, api, pageOf } from "@/lib/api";
-import { Candidate, Matches, type CandidateInput } from "./schema";
+import { api, pageOf } from "@/lib/api";
+import { Candidate, type CandidateInput } from "./schema";
 
 export type CandidateListParams = {
   q?: string;
@@ -53,22 +53,5 @@ export function useUpdateCandidate(id: string) {
       qc.setQueryData(["candidate", id], c);
       return qc.invalidateQueries({ queryKey: ["candidates"] });
     },
-  });
-}
-
-/** Matches land with a later issue: a 404/501 means "not yet", shown as an empty state. */
-export function useCandidateMatches(id: string) {
-  return useQuery({
-    queryKey: ["matches", id],
-    queryFn: async () => {
-      try {
-        return await api.get(`/api/candidates/${id}/matches`, Matches);
-      } catch (e) {
-        if (e instanceof ApiError && (e.status === 404 || e.status === 501)) return null;
-        throw e;
-      }
-    },
-    meta: { silent: true },
-    retry: false,
   });
 }

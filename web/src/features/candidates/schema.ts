@@ -1,6 +1,6 @@
 //! Candidates (the talent pool), their resume files and vacancy matches.
 import { z } from "zod";
-import { Id, Timestamp } from "@/lib/schema";
+import { Id, orNull, Timestamp } from "@/lib/schema";
 
 export const ResumeFile = z.object({
   key: z.string(),
@@ -14,60 +14,39 @@ export type ResumeFile = z.infer<typeof ResumeFile>;
 export const Candidate = z.object({
   id: Id,
   full_name: z.string(),
-  email: z.string().nullable(),
-  phone: z.string().nullable(),
-  location: z.string().nullable(),
-  source: z.string().nullable(),
+  email: orNull(z.string()),
+  phone: orNull(z.string()),
+  location: orNull(z.string()),
+  source: orNull(z.string()),
   resume_files: z.array(ResumeFile),
-  profile: z.record(z.string(), z.unknown()).nullable(),
+  profile: orNull(z.record(z.string(), z.unknown())),
   created_at: Timestamp,
   updated_at: Timestamp,
   version: z.number().int(),
 });
 export type Candidate = z.infer<typeof Candidate>;
 
-export const SOURCES = ["hh.ru", "linkedin", "referral", "manual"] as const;
+/**
+ * Known sources (the server stores them lower-cased); the server itself sets "upload" for
+ * candidates read from a resume and "invite link" for those who came through an open link.
+ */
+export const SOURCES = ["hh.ru", "linkedin", "referral", "manual", "upload", "invite link"] as const;
 
-/** E.164: a plus and up to 15 digits, the first not zero. */
-export const E164 = /^\+[1-9]\d{6,14}$/;
+/**
+ * A loose check of what people type ("+7 (900) 123-45-67", "8 916 123 45 67"); the server
+ * normalises to E.164 and refuses ambiguous numbers with a message for the "phone" field.
+ */
+export const PHONE_LIKE = /^\+?[\d\s().-]{7,25}$/;
 
-/** Accepts what people type ("+7 (900) 123-45-67") and sends E.164 to the server. */
-export function normalisePhone(input: string): string {
-  const trimmed = input.trim();
-  if (!trimmed) return "";
-  const digits = trimmed.replace(/[^\d]/g, "");
-  return trimmed.startsWith("+") ? `+${digits}` : digits.length ? `+${digits}` : trimmed;
-}
-
-const optionalText = z
-  .string()
-  .trim()
-  .transform((s) => (s === "" ? null : s))
-  .nullable();
+// An empty string means "no value"; on PATCH it clears the field (the server's rule).
+const optionalText = z.string().trim();
 
 export const CandidateInput = z.object({
   full_name: z.string().trim().min(1),
-  email: z
-    .string()
-    .trim()
-    .transform((s) => (s === "" ? null : s))
-    .pipe(z.email().nullable()),
-  phone: z
-    .string()
-    .transform(normalisePhone)
-    .transform((s) => (s === "" ? null : s))
-    .pipe(z.string().regex(E164).nullable()),
+  email: z.string().trim().pipe(z.union([z.literal(""), z.email()])),
+  phone: z.string().trim().pipe(z.union([z.literal(""), z.string().regex(PHONE_LIKE)])),
   location: optionalText,
   source: optionalText,
 });
 export type CandidateInputRaw = z.input<typeof CandidateInput>;
 export type CandidateInput = z.output<typeof CandidateInput>;
-
-export const CANDIDATE_SORTS = ["name", "created_at", "updated_at"] as const;
-
-export const Match = z.object({
-  vacancy_id: Id,
-  vacancy_title: z.string().nullish(),
-  score: z.number().nullish(),
-});
-export const Matches = z.object({ items: z.array(Match) });

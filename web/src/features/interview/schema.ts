@@ -1,7 +1,7 @@
 //! The candidate's side of an invite: what the token shows and the consent it asks for.
 import { z } from "zod";
-import { Status, Timestamp } from "@/lib/schema";
-import { E164, normalisePhone } from "@/features/candidates/schema";
+import { orNull, Status, Timestamp } from "@/lib/schema";
+import { PHONE_LIKE } from "@/features/candidates/schema";
 
 export const InterviewInfo = z.object({
   company: z.string(),
@@ -11,10 +11,10 @@ export const InterviewInfo = z.object({
     language: z.enum(["ru", "en"]),
   }),
   kind: z.enum(["personal", "open"]),
-  candidate_name: z.string().nullable(),
+  candidate_name: orNull(z.string()),
   consent_given: z.boolean(),
   expires_at: Timestamp,
-  status: Status.or(z.string()).nullable(),
+  status: orNull(Status.or(z.string())),
 });
 export type InterviewInfo = z.infer<typeof InterviewInfo>;
 
@@ -24,8 +24,8 @@ export const OpenDetails = z.object({
   email: z.email(),
   phone: z
     .string()
-    .transform(normalisePhone)
-    .pipe(z.union([z.literal(""), z.string().regex(E164)]))
+    .trim()
+    .pipe(z.union([z.literal(""), z.string().regex(PHONE_LIKE)]))
     .transform((s) => (s === "" ? undefined : s)),
 });
 export type OpenDetails = z.infer<typeof OpenDetails>;

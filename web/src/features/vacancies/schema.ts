@@ -1,12 +1,12 @@
 //! Vacancies, their requirements, pipeline stats and invites.
 import { z } from "zod";
-import { Id, Status, Timestamp } from "@/lib/schema";
+import { Id, orNull, Status, Timestamp } from "@/lib/schema";
 
 export const Requirement = z.object({
   text: z.string().trim().min(1),
   kind: z.enum(["must", "nice"]),
   weight: z.number().int().min(1).max(10),
-  min_years: z.number().min(0).nullable(),
+  min_years: orNull(z.number().int().min(0).max(50)),
 });
 export type Requirement = z.infer<typeof Requirement>;
 
@@ -19,7 +19,7 @@ export const Counts = z.object({
   rejected: z.number().int(),
 });
 
-export const FunnelStep = z.object({ from: Status, to: Status, rate: z.number().min(0).max(1).nullable() });
+export const FunnelStep = z.object({ from: Status, to: Status, rate: orNull(z.number().min(0).max(1)) });
 export type FunnelStep = z.infer<typeof FunnelStep>;
 
 export const Stats = z.object({
@@ -36,12 +36,12 @@ export const Vacancy = z.object({
   title: z.string(),
   description: z.string(),
   requirements: z.array(Requirement),
-  min_experience_years: z.number().nullable(),
-  location: z.string().nullable(),
+  min_experience_years: orNull(z.number()),
+  location: orNull(z.string()),
   remote: z.boolean(),
   language: VacancyLanguage,
   state: z.enum(["open", "closed"]),
-  manager_id: Id.nullable(),
+  manager_id: Id,
   created_at: Timestamp,
   updated_at: Timestamp,
   version: z.number().int(),
@@ -54,7 +54,7 @@ export const VacancyInput = z.object({
   title: z.string().trim().min(1),
   description: z.string(),
   requirements: z.array(Requirement),
-  min_experience_years: z.number().min(0).nullable(),
+  min_experience_years: z.number().int().min(0).max(50).nullable(),
   location: z.string().trim().nullable(),
   remote: z.boolean(),
   language: VacancyLanguage,
@@ -79,13 +79,15 @@ export const VacancyDraft = z.object({
   location: z.string().nullish(),
   remote: z.boolean().nullish(),
   language: VacancyLanguage.nullish(),
+  /** What the reader noticed in the file (hidden text, instructions aimed at the screener). */
+  flags: z.array(z.string()).nullish(),
 });
 export type VacancyDraft = z.infer<typeof VacancyDraft>;
 
 export const Invite = z.object({
   id: Id,
   vacancy_id: Id,
-  application_id: Id.nullable(),
+  application_id: orNull(Id),
   kind: z.enum(["personal", "open"]),
   expires_at: Timestamp,
 });

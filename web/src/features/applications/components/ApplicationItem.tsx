@@ -26,7 +26,7 @@ export function ApplicationItem({ app, role }: { app: Application; role: Role })
 
   const moveTo = (to: NonNullable<typeof next>) =>
     transition.mutate(
-      { id: app.id, to },
+      { id: app.id, to, expected_version: app.version },
       { onSuccess: (res) => toast.success(t("application.moved", { status: t(`status.${res.status}`) })) },
     );
 
@@ -88,7 +88,7 @@ export function ApplicationItem({ app, role }: { app: Application; role: Role })
         onOpenChange={setRejectOpen}
         candidateName={app.candidate_name}
         pending={rejectTransition.isPending}
-        onConfirm={(reason) => rejectTransition.mutateAsync({ id: app.id, to: "rejected", reason })}
+        onConfirm={(reason) => rejectTransition.mutateAsync({ id: app.id, to: "rejected", reason, expected_version: app.version })}
       />
     </div>
   );

@@ -11,14 +11,7 @@ import { ApiError } from "@/lib/api";
 import { useI18n } from "@/lib/i18n";
 import { useLogin, useMe } from "../api";
 import { LoginInput } from "../schema";
-
-/** Only local paths are followed, so ?next= cannot send the user to another site. */
-export function safeNext(next: string | null): string {
-  if (!next || !next.startsWith("/") || next.startsWith("//") || next.startsWith("/login")) {
-    return "/candidates";
-  }
-  return next;
-}
+import { safeNext } from "../next";
 
 export function LoginPage() {
   const { t } = useI18n();

@@ -11,8 +11,10 @@ import {
   useDroppable,
   useSensor,
   useSensors,
+  type Announcements,
   type DragEndEvent,
   type DragStartEvent,
+  type KeyboardCoordinateGetter,
 } from "@dnd-kit/core";
 import { GripVerticalIcon } from "lucide-react";
 import { toast } from "sonner";
@@ -27,6 +29,20 @@ import { useI18n } from "@/lib/i18n";
 import { STATUSES, Status } from "@/lib/schema";
 import { cn } from "@/lib/utils";
 
+/** With the keyboard, left/right arrows jump a dragged card to the neighbouring column. */
+const columnKeyboard: KeyboardCoordinateGetter = (event, { currentCoordinates, context }) => {
+  const dir = event.code === "ArrowRight" ? 1 : event.code === "ArrowLeft" ? -1 : 0;
+  const dragged = context.collisionRect;
+  if (!dir || !dragged) return undefined;
+  event.preventDefault();
+  const columns = [...context.droppableRects.values()].sort((a, b) => a.left - b.left);
+  const centre = dragged.left + dragged.width / 2;
+  const here = columns.findIndex((r) => centre >= r.left && centre <= r.left + r.width);
+  const target = columns[(here === -1 ? 0 : here) + dir];
+  if (!target) return currentCoordinates;
+  return { x: target.left + (target.width - dragged.width) / 2, y: currentCoordinates.y };
+};
+
 function CardBody({ app, dragging }: { app: Application; dragging?: boolean }) {
   const { date } = useI18n();
   return (
@@ -40,7 +56,7 @@ function CardBody({ app, dragging }: { app: Application; dragging?: boolean }) {
       <div className="min-w-0">
         <Link
           to={`/candidates/${app.candidate_id}`}
-          className="block truncate font-medium hover:underline"
+          className="block font-medium break-words hover:underline"
           onPointerDown={(e) => e.stopPropagation()}
         >
           {app.candidate_name}
@@ -83,13 +99,13 @@ function Column({ status, apps }: { status: Status; apps: Application[] }) {
       data-testid={`column-${status}`}
       aria-label={t(`status.${status}`)}
       className={cn(
-        "bg-muted/60 flex w-64 shrink-0 flex-col gap-2 rounded-xl p-2 transition-colors",
+        "bg-muted/60 flex min-w-44 flex-1 basis-0 flex-col gap-2 rounded-xl p-2 transition-colors",
         isOver && "bg-accent ring-primary/30 ring-2",
       )}
     >
       <header className="flex items-center gap-2 px-1 py-1">
         <span className={cn("size-2 rounded-full", STATUS_DOT[status])} />
-        <h3 className="truncate text-sm font-semibold">{t(`status.${status}`)}</h3>
+        <h3 className="text-sm leading-tight font-semibold">{t(`status.${status}`)}</h3>
         <span
           className="bg-background text-muted-foreground ml-auto rounded-full px-2 text-xs font-medium"
           data-testid="column-count"
@@ -124,8 +140,20 @@ export function CandidateBoard() {
 
   const sensors = useSensors(
     useSensor(PointerSensor, { activationConstraint: { distance: 5 } }),
-    useSensor(KeyboardSensor),
+    useSensor(KeyboardSensor, { coordinateGetter: columnKeyboard }),
   );
+  const nameOf = (id: unknown) => items.find((a) => a.id === id)?.candidate_name ?? "";
+  const statusOf = (id: unknown) => {
+    const s = Status.safeParse(id);
+    return s.success ? t(`status.${s.data}`) : "";
+  };
+  const announcements: Announcements = {
+    onDragStart: ({ active }) => t("board.a11y.start", { name: nameOf(active.id) }),
+    onDragOver: ({ over }) => (over ? t("board.a11y.over", { status: statusOf(over.id) }) : undefined),
+    onDragEnd: ({ active, over }) =>
+      over ? t("board.a11y.end", { name: nameOf(active.id), status: statusOf(over.id) }) : undefined,
+    onDragCancel: ({ active }) => t("board.a11y.cancel", { name: nameOf(active.id) }),
+  };
 
   const items = (apps.data?.items ?? []).map((a) => (moved[a.id] ? { ...a, status: moved[a.id] } : a));
   const byStatus = Object.fromEntries(STATUSES.map((s) => [s, items.filter((a) => a.status === s)])) as Record<
@@ -141,7 +169,7 @@ export function CandidateBoard() {
         delete rest[app.id];
         return rest;
       });
-    return transition.mutateAsync({ id: app.id, to, reason }).then(
+    return transition.mutateAsync({ id: app.id, to, reason, expected_version: app.version }).then(
       (res) => {
         forget();
         toast.success(t("application.moved", { status: t(`status.${res.status}`) }));
@@ -194,19 +222,25 @@ export function CandidateBoard() {
       ) : apps.isPending ? (
         <div className="flex gap-3 overflow-hidden">
           {STATUSES.map((s) => (
-            <Skeleton key={s} className="h-64 w-64 shrink-0 rounded-xl" />
+            <Skeleton key={s} className="h-64 min-w-44 flex-1 rounded-xl" />
           ))}
         </div>
       ) : (
         <>
           {items.length === 0 && <EmptyState title={t("board.noApplications")} />}
-          <DndContext sensors={sensors} onDragStart={onDragStart} onDragEnd={onDragEnd} onDragCancel={() => setActive(null)}>
+          <DndContext
+            sensors={sensors}
+            accessibility={{ announcements, screenReaderInstructions: { draggable: t("board.dragHint") } }}
+            onDragStart={onDragStart}
+            onDragEnd={onDragEnd}
+            onDragCancel={() => setActive(null)}
+          >
             <div className="flex gap-3 overflow-x-auto pb-4" data-testid="board">
               {STATUSES.map((s) => (
                 <Column key={s} status={s} apps={byStatus[s]} />
               ))}
             </div>
-            <DragOverlay>{active ? <CardBody app={active} dragging /> : null}</DragOverlay>
+            <DragOverlay dropAnimation={null}>{active ? <CardBody app={active} dragging /> : null}</DragOverlay>
           </DndContext>
         </>
       )}

@@ -47,8 +47,10 @@ export function CandidateFormDialog({
   const [values, setValues] = useState<CandidateInputRaw>(empty);
   const [errors, setErrors] = useState<FieldErrors>({});
 
-  const set = (k: keyof CandidateInputRaw) => (e: React.ChangeEvent<HTMLInputElement>) =>
+  const set = (k: keyof CandidateInputRaw) => (e: React.ChangeEvent<HTMLInputElement>) => {
     setValues((v) => ({ ...v, [k]: e.target.value }));
+    setErrors(({ [k]: _stale, ...rest }) => rest);
+  };
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();

@@ -1,13 +1,11 @@
 //! One candidate: contacts, resume, applications with history, interviews, suitable vacancies.
 import { useParams } from "react-router";
-import { Link } from "react-router";
 import {
   FileTextIcon,
   MailIcon,
   MapPinIcon,
   PencilIcon,
   PhoneIcon,
-  SparklesIcon,
   TagIcon,
   VideoIcon,
 } from "lucide-react";
@@ -24,7 +22,9 @@ import { ApplicationItem } from "@/features/applications/components/ApplicationI
 import { AssignDialog } from "@/features/applications/components/AssignDialog";
 import { ApiError } from "@/lib/api";
 import { useI18n } from "@/lib/i18n";
-import { useCandidate, useCandidateMatches, useUpdateCandidate } from "../api";
+import { useCandidate, useUpdateCandidate } from "../api";
+import { useCandidateMatches } from "@/features/matching/api";
+import { MatchList } from "@/features/matching/components/MatchList";
 import type { Candidate } from "../schema";
 import { CandidateFormDialog } from "./CandidateFormDialog";
 
@@ -41,28 +41,15 @@ function ContactRow({ icon, label, value }: { icon: React.ReactNode; label: stri
 }
 
 function Matches({ candidateId }: { candidateId: string }) {
-  const { t, percent } = useI18n();
+  const { t } = useI18n();
   const matches = useCandidateMatches(candidateId);
-  if (matches.isPending) return <Skeleton className="h-16 w-full" />;
-  if (!matches.data) {
-    return <EmptyState icon={<SparklesIcon />} title={t("candidate.matchesEmpty")} className="py-6" />;
-  }
-  if (matches.data.items.length === 0) {
-    return <p className="text-muted-foreground text-sm">{t("candidate.matchesNone")}</p>;
-  }
   return (
-    <ul className="space-y-2">
-      {matches.data.items.map((m) => (
-        <li key={m.vacancy_id} className="flex items-center justify-between gap-2 text-sm">
-          <Link to={`/vacancies/${m.vacancy_id}`} className="truncate hover:underline">
-            {m.vacancy_title ?? m.vacancy_id}
-          </Link>
-          {m.score != null && (
-            <span className="text-muted-foreground">{t("candidate.matchScore", { percent: percent(m.score) })}</span>
-          )}
-        </li>
-      ))}
-    </ul>
+    <MatchList
+      query={matches}
+      show="vacancy"
+      emptyNotYet={t("candidate.matchesEmpty")}
+      emptyNone={t("candidate.matchesNone")}
+    />
   );
 }
 
@@ -80,12 +67,21 @@ function Resume({ candidate }: { candidate: Candidate }) {
   }
   return (
     <ul className="divide-y">
-      {candidate.resume_files.map((f) => (
+      {candidate.resume_files.map((f, i) => (
         <li key={f.key} className="flex items-center gap-3 py-2 text-sm">
           <FileTextIcon className="text-muted-foreground size-4" />
-          <span className="min-w-0 flex-1 truncate font-medium">{f.file_name}</span>
-          <span className="text-muted-foreground text-xs">{bytes(f.size)}</span>
-          <span className="text-muted-foreground text-xs">{dateTime(f.uploaded_at)}</span>
+          <div className="min-w-0 flex-1">
+            <a
+              href={`/api/candidates/${candidate.id}/files/${i}`}
+              download={f.file_name}
+              className="text-primary block truncate font-medium hover:underline"
+            >
+              {f.file_name}
+            </a>
+            <p className="text-muted-foreground text-xs">
+              {bytes(f.size)} · {dateTime(f.uploaded_at)}
+            </p>
+          </div>
         </li>
       ))}
     </ul>

@@ -6,6 +6,7 @@ import { Button } from "@/components/ui/button";
 import { Tabs, TabsList, TabsTrigger } from "@/components/ui/tabs";
 import { PageHeader } from "@/components/common/PageHeader";
 import { useI18n } from "@/lib/i18n";
+import { ResumeUploadDialog } from "@/features/uploads/components/ResumeUploadDialog";
 import { useCreateCandidate } from "../api";
 import { CandidateFormDialog } from "./CandidateFormDialog";
 import { CandidatesTable } from "./CandidatesTable";
@@ -42,6 +43,7 @@ export function CandidatesPage() {
                 </TabsTrigger>
               </TabsList>
             </Tabs>
+            <ResumeUploadDialog />
             <CandidateFormDialog
               title={t("candidates.new")}
               pending={create.isPending}

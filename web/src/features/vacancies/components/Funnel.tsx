@@ -14,7 +14,7 @@ export function StageCounts({ stats }: { stats: Stats }) {
         <li key={s} className="bg-muted/60 rounded-md px-2 py-1.5" title={t(`status.${s}`)}>
           <div className="flex items-center gap-1.5">
             <span className={cn("size-1.5 shrink-0 rounded-full", STATUS_DOT[s])} />
-            <span className="text-muted-foreground truncate text-[11px]">{t(`status.${s}`)}</span>
+            <span className="text-muted-foreground truncate text-[11px]">{t(`status.short.${s}`)}</span>
           </div>
           <p className="text-base font-semibold tabular-nums">{stats.counts[s]}</p>
         </li>
@@ -48,19 +48,19 @@ export function FunnelBars({ stats }: { stats: Stats }) {
   return (
     <ul className="space-y-2" data-testid="funnel-bars">
       {STATUSES.map((s) => (
-        <li key={s} className="grid grid-cols-[10rem_1fr_3rem] items-center gap-2 text-sm">
-          <span className="truncate">{t(`status.${s}`)}</span>
+        <li key={s} className="grid grid-cols-[7.5rem_1fr_2rem_3rem] items-center gap-2 text-sm">
+          <span className="truncate" title={t(`status.${s}`)}>
+            {t(`status.short.${s}`)}
+          </span>
           <div className="bg-muted h-2.5 overflow-hidden rounded-full">
             <div
               className={cn("h-full rounded-full", STATUS_DOT[s])}
               style={{ width: `${(stats.counts[s] / max) * 100}%` }}
             />
           </div>
-          <span className="text-right tabular-nums">
-            {stats.counts[s]}
-            {s in rateInto && (
-              <span className="text-muted-foreground block text-[10px]">{percent(rateInto[s])}</span>
-            )}
+          <span className="text-right font-medium tabular-nums">{stats.counts[s]}</span>
+          <span className="text-muted-foreground text-right text-xs tabular-nums" title={t("vacancy.conversion")}>
+            {s in rateInto ? percent(rateInto[s]) : ""}
           </span>
         </li>
       ))}

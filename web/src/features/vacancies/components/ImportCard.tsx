@@ -1,10 +1,11 @@
 //! Upload a vacancy file with a progress bar; the draft the server returns fills the form.
 import { useRef, useState } from "react";
-import { FileUpIcon } from "lucide-react";
+import { FileUpIcon, TriangleAlertIcon } from "lucide-react";
 import { toast } from "sonner";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { UploadProgress } from "@/components/common/UploadProgress";
+import { ApiError } from "@/lib/api";
 import { useI18n } from "@/lib/i18n";
 import { importVacancyFile } from "../api";
 import type { VacancyDraft } from "../schema";
@@ -15,17 +16,27 @@ export function ImportCard({ onDraft, highlight }: { onDraft: (d: VacancyDraft) 
   const [progress, setProgress] = useState<number | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [fileName, setFileName] = useState<string | null>(null);
+  const [flags, setFlags] = useState<string[]>([]);
 
   const upload = async (file: File) => {
     setError(null);
+    setFlags([]);
     setFileName(file.name);
     setProgress(0);
     try {
       const draft = await importVacancyFile(file, setProgress);
       onDraft(draft);
+      setFlags(draft.flags ?? []);
       toast.success(t("vacancyForm.importDone"));
     } catch (e) {
-      const message = e instanceof Error ? e.message : String(e);
+      // A server without the import route answers 404/405/501, sometimes without an error body.
+      const unavailable =
+        e instanceof ApiError && [404, 405, 501].includes(e.status) && e.code.startsWith("http_");
+      const message = unavailable
+        ? t("vacancyForm.importUnavailable")
+        : e instanceof Error
+          ? e.message
+          : String(e);
       setError(message);
       toast.error(message);
     } finally {
@@ -67,6 +78,18 @@ export function ImportCard({ onDraft, highlight }: { onDraft: (d: VacancyDraft) 
           {fileName && <span className="text-muted-foreground truncate text-sm">{fileName}</span>}
         </div>
         {progress !== null && <UploadProgress percent={progress} />}
+        {flags.length > 0 && (
+          <div role="status" className="rounded-md border border-amber-200 bg-amber-50 p-3 text-sm text-amber-900" data-testid="import-flags">
+            <p className="flex items-center gap-1.5 font-medium">
+              <TriangleAlertIcon className="size-4" /> {t("vacancyForm.importFlags")}
+            </p>
+            <ul className="mt-1 list-disc pl-5">
+              {flags.map((f, i) => (
+                <li key={i}>{f}</li>
+              ))}
+            </ul>
+          </div>
+        )}
         {error && (
           <p role="alert" className="text-destructive text-sm" data-testid="import-error">
             {t("vacancyForm.importFailed")}: {error}

@@ -90,7 +90,7 @@ export function RequirementsEditor({
                 id={id("min_years")}
                 type="number"
                 min={0}
-                step={0.5}
+                step={1}
                 value={r.min_years}
                 onChange={(e) => set(i, { min_years: e.target.value })}
                 aria-invalid={!!err("min_years") || undefined}

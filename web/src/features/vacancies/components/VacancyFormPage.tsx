@@ -67,7 +67,8 @@ export function toInput(v: FormValues) {
   return {
     title: v.title,
     description: v.description,
-    location: v.location.trim() === "" ? null : v.location.trim(),
+    // An empty string clears the location on PATCH (null would mean "unchanged").
+    location: v.location.trim(),
     remote: v.remote,
     language: v.language,
     min_experience_years: num(v.min_experience_years),
@@ -99,7 +100,11 @@ export function VacancyFormPage() {
   if (editing && existing.isPending) return <Skeleton className="h-96 w-full" />;
   if (editing && existing.error) return <NotFound title={t("vacancy.notFound")} />;
 
-  const set = <K extends keyof FormValues>(k: K, v: FormValues[K]) => setValues((s) => ({ ...s, [k]: v }));
+  const set = <K extends keyof FormValues>(k: K, v: FormValues[K]) => {
+    setValues((s) => ({ ...s, [k]: v }));
+    // An edited field's error is stale; requirement errors are keyed "requirements.N.field".
+    setErrors((e) => Object.fromEntries(Object.entries(e).filter(([p]) => p.split(".")[0] !== k)));
+  };
 
   const messageFor = (path: string) => {
     if (path.endsWith(".weight")) return t("validation.weight");
@@ -151,6 +156,7 @@ export function VacancyFormPage() {
             <Field id="vac-description" label={t("vacancyForm.description")} error={errors.description}>
               <Textarea
                 rows={6}
+                className="max-h-96 overflow-y-auto"
                 value={values.description}
                 onChange={(e) => set("description", e.target.value)}
               />
@@ -173,14 +179,14 @@ export function VacancyFormPage() {
                 <Input
                   type="number"
                   min={0}
-                  step={0.5}
+                  step={1}
                   value={values.min_experience_years}
                   onChange={(e) => set("min_experience_years", e.target.value)}
                 />
               </Field>
               <Field id="vac-language" label={t("vacancyForm.language")} error={errors.language}>
                 <Select value={values.language} onValueChange={(v) => set("language", v as "ru" | "en")}>
-                  <SelectTrigger className="w-full">
+                  <SelectTrigger id="vac-language" className="w-full">
                     <SelectValue />
                   </SelectTrigger>
                   <SelectContent>

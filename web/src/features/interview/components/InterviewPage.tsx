@@ -1,0 +1,195 @@
+//! The candidate's page behind an invite link: welcome, consent (with details for an open
+//! link), then the place where the interview will open.
+import { useState, type FormEvent } from "react";
+import { useParams } from "react-router";
+import { CalendarClockIcon, CheckCircle2Icon, LinkIcon } from "lucide-react";
+import { Button } from "@/components/ui/button";
+import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
+import { Checkbox } from "@/components/ui/checkbox";
+import { Input } from "@/components/ui/input";
+import { Label } from "@/components/ui/label";
+import { Skeleton } from "@/components/ui/skeleton";
+import { Field } from "@/components/common/Field";
+import { FieldError } from "@/components/common/FieldError";
+import { LangSwitch } from "@/components/common/LangSwitch";
+import { apiFieldErrors, zodFieldErrors, type FieldErrors } from "@/lib/forms";
+import { useI18n } from "@/lib/i18n";
+import { useConsent, useInterview, type ConsentInput } from "../api";
+import { OpenDetails, type InterviewInfo } from "../schema";
+
+function ConsentForm({ token, info }: { token: string; info: InterviewInfo }) {
+  const { t } = useI18n();
+  const consent = useConsent(token);
+  const [agreed, setAgreed] = useState(false);
+  const [details, setDetails] = useState({ full_name: "", email: "", phone: "" });
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const open = info.kind === "open";
+  const change = (k: keyof typeof details, v: string) => {
+    setDetails((cur) => ({ ...cur, [k]: v }));
+    setErrors(({ [k]: _stale, ...rest }) => rest);
+  };
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    const errs: FieldErrors = {};
+    let body: ConsentInput = { consent: true };
+    if (open) {
+      const parsed = OpenDetails.safeParse(details);
+      if (!parsed.success) {
+        Object.assign(
+          errs,
+          zodFieldErrors(parsed.error, (p) =>
+            p === "email" ? t("validation.email") : p === "phone" ? t("validation.phone") : t("validation.required"),
+          ),
+        );
+      } else {
+        body = { consent: true, ...parsed.data };
+      }
+    }
+    if (!agreed) errs.consent = t("interview.consentRequired");
+    setErrors(errs);
+    if (Object.keys(errs).length > 0) return;
+    try {
+      await consent.mutateAsync(body);
+    } catch (err) {
+      setErrors(apiFieldErrors(err) ?? {});
+    }
+  };
+
+  return (
+    <form onSubmit={submit} className="space-y-4" noValidate data-testid="consent-form">
+      {open && (
+        <fieldset className="space-y-3">
+          <legend className="mb-1 font-medium">{t("interview.detailsTitle")}</legend>
+          <Field id="iv-name" label={t("interview.fullName")} error={errors.full_name}>
+            <Input
+              autoComplete="name"
+              value={details.full_name}
+              onChange={(e) => change("full_name", e.target.value)}
+            />
+          </Field>
+          <div className="grid gap-3 sm:grid-cols-2">
+            <Field id="iv-email" label={t("interview.email")} error={errors.email}>
+              <Input
+                type="email"
+                autoComplete="email"
+                value={details.email}
+                onChange={(e) => change("email", e.target.value)}
+              />
+            </Field>
+            <Field id="iv-phone" label={t("interview.phone")} optional={t("common.optional")} error={errors.phone}>
+              <Input
+                type="tel"
+                autoComplete="tel"
+                value={details.phone}
+                onChange={(e) => change("phone", e.target.value)}
+              />
+            </Field>
+          </div>
+        </fieldset>
+      )}
+      <div className="space-y-1">
+        <div className="flex items-start gap-3">
+          <Checkbox
+            id="iv-consent"
+            checked={agreed}
+            onCheckedChange={(c) => {
+              setAgreed(c === true);
+              setErrors(({ consent: _stale, ...rest }) => rest);
+            }}
+            aria-invalid={!!errors.consent || undefined}
+            aria-describedby={errors.consent ? "iv-consent-error" : undefined}
+            className="mt-0.5"
+            data-testid="consent-checkbox"
+          />
+          <Label htmlFor="iv-consent" className="leading-snug font-normal">
+            {t("interview.consentLabel")}
+          </Label>
+        </div>
+        <FieldError id="iv-consent-error" message={errors.consent} />
+      </div>
+      <Button type="submit" className="w-full sm:w-auto" disabled={consent.isPending} data-testid="consent-submit">
+        {t("interview.submit")}
+      </Button>
+    </form>
+  );
+}
+
+export function InterviewPage() {
+  const { token = "" } = useParams();
+  const { t, dateTime } = useI18n();
+  const interview = useInterview(token);
+
+  let body: React.ReactNode;
+  if (interview.isPending) {
+    body = (
+      <Card>
+        <CardContent className="space-y-3">
+          <Skeleton className="h-6 w-2/3" />
+          <Skeleton className="h-4 w-full" />
+          <Skeleton className="h-24 w-full" />
+        </CardContent>
+      </Card>
+    );
+  } else if (interview.error || !interview.data) {
+    body = (
+      <Card data-testid="interview-not-found">
+        <CardHeader className="text-center">
+          <LinkIcon className="text-muted-foreground mx-auto size-8" />
+          <CardTitle>{t("interview.notFound")}</CardTitle>
+          <CardDescription>{t("interview.notFoundHint")}</CardDescription>
+        </CardHeader>
+      </Card>
+    );
+  } else {
+    const info = interview.data;
+    const name = info.candidate_name ? `, ${info.candidate_name}` : "";
+    body = (
+      <Card data-testid="interview-card">
+        <CardHeader>
+          <CardTitle className="text-2xl">{t("interview.welcome", { name })}</CardTitle>
+          <CardDescription className="text-base">
+            {t("interview.invitedBy", { company: info.company })}{" "}
+            <span className="text-foreground font-semibold" data-testid="interview-vacancy">
+              «{info.vacancy.title}»
+            </span>
+          </CardDescription>
+        </CardHeader>
+        <CardContent className="space-y-5">
+          {info.vacancy.description && (
+            <details className="bg-muted/50 rounded-lg p-3 text-sm">
+              <summary className="cursor-pointer font-medium">{t("interview.about")}</summary>
+              <p className="mt-2 whitespace-pre-wrap">{info.vacancy.description}</p>
+            </details>
+          )}
+          {info.consent_given ? (
+            <div className="bg-accent flex flex-col items-center gap-2 rounded-xl p-8 text-center" data-testid="interview-ready">
+              <CheckCircle2Icon className="text-primary size-10" />
+              <p className="text-lg font-semibold">{t("interview.ready")}</p>
+              <p className="text-muted-foreground max-w-md text-sm">{t("interview.readyHint")}</p>
+            </div>
+          ) : (
+            <ConsentForm token={token} info={info} />
+          )}
+          <p className="text-muted-foreground flex items-center gap-1.5 text-xs">
+            <CalendarClockIcon className="size-3.5" />
+            {t("interview.expires", { date: dateTime(info.expires_at) })}
+          </p>
+        </CardContent>
+      </Card>
+    );
+  }
+
+  return (
+    <div className="from-accent to-background min-h-screen bg-gradient-to-b">
+      <header className="flex items-center justify-between p-4">
+        <div className="flex items-center gap-2">
+          <div className="bg-primary text-primary-foreground grid size-8 place-items-center rounded-lg font-bold">О</div>
+          <span className="font-semibold">{interview.data?.company ?? t("app.name")}</span>
+        </div>
+        <LangSwitch />
+      </header>
+      <main className="mx-auto max-w-2xl px-4 pt-8 pb-16">{body}</main>
+    </div>
+  );
+}

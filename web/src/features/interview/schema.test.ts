@@ -1,0 +1,30 @@
+//! The candidate's invite view and the details an open link asks for.
+import { describe, expect, it } from "vitest";
+import { InterviewInfo, OpenDetails } from "./schema";
+
+describe("InterviewInfo", () => {
+  it("parses what an invite token shows", () => {
+    const info = InterviewInfo.parse({
+      company: "Otbor",
+      vacancy: { title: "QA", description: "Test things", language: "ru" },
+      kind: "open",
+      candidate_name: null,
+      consent_given: false,
+      expires_at: "2026-02-01T00:00:00Z",
+      status: "awaiting_response",
+    });
+    expect(info.kind).toBe("open");
+  });
+});
+
+describe("OpenDetails", () => {
+  it("needs a name and an email; the phone is optional", () => {
+    expect(OpenDetails.parse({ full_name: "Ann", email: "ann@example.com", phone: "" })).toEqual({
+      full_name: "Ann",
+      email: "ann@example.com",
+      phone: undefined,
+    });
+    expect(OpenDetails.safeParse({ full_name: "", email: "x", phone: "" }).success).toBe(false);
+    expect(OpenDetails.parse({ full_name: "Ann", email: "a@b.co", phone: " +44 7700 900123 " }).phone).toBe("+44 7700 900123");
+  });
+});

@@ -1,0 +1,52 @@
+//! Resume uploads: the ticket (where to PUT the file) and the upload's intake status.
+import { z } from "zod";
+import { Id, orNull, Timestamp } from "@/lib/schema";
+
+export const UploadStatus = z.discriminatedUnion("state", [
+  z.object({ state: z.literal("pending") }),
+  z.object({ state: z.literal("uploaded") }),
+  z.object({ state: z.literal("done"), candidate_id: Id, updated_existing: z.boolean() }),
+  z.object({ state: z.literal("failed"), code: z.string(), message_ru: z.string(), message_en: z.string() }),
+]);
+export type UploadStatus = z.infer<typeof UploadStatus>;
+
+export const UploadView = z.object({
+  id: Id,
+  file_name: z.string(),
+  content_type: z.string(),
+  size: z.number(),
+  vacancy_id: orNull(Id),
+  created_at: Timestamp,
+  updated_at: Timestamp,
+  status: UploadStatus,
+  candidate_id: orNull(Id),
+  /** Why intake refused the file, already in the caller's language. */
+  error: orNull(z.string()),
+});
+export type UploadView = z.infer<typeof UploadView>;
+
+export const UploadTicket = z.object({
+  upload: UploadView,
+  url: z.string(),
+  method: z.string(),
+  headers: z.record(z.string(), z.string()),
+  expires_at: Timestamp,
+});
+export type UploadTicket = z.infer<typeof UploadTicket>;
+
+const BY_EXTENSION: Record<string, string> = {
+  pdf: "application/pdf",
+  docx: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+  txt: "text/plain",
+  md: "text/markdown",
+};
+
+/** Browsers leave `type` empty for some files (often .md); the server needs a declared type. */
+export function contentTypeOf(file: { name: string; type: string }): string {
+  if (file.type) return file.type;
+  const ext = file.name.split(".").pop()?.toLowerCase() ?? "";
+  return BY_EXTENSION[ext] ?? "application/octet-stream";
+}
+
+/** Intake is still running while the file is pending or uploaded. */
+export const isSettled = (s: UploadStatus) => s.state === "done" || s.state === "failed";
