@@ -23,10 +23,12 @@ build: web
 bench:
 	bash scripts/bench.sh
 
-# The Lambda functions for arm64 as bootstrap.zip under target/lambda/<name>/ (cargo-lambda).
+# The Lambda functions as bootstrap.zip under target/lambda/<name>/ (cargo-lambda). ARCH=arm64
+# needs the aarch64-unknown-linux-gnu standard library (rustup target add ...).
+ARCH ?= arm64
 lambda:
 	@command -v cargo-lambda >/dev/null 2>&1 || { test -x .venv-lambda/bin/cargo-lambda || (python3 -m venv .venv-lambda && .venv-lambda/bin/pip install -q cargo-lambda); }
-	PATH="$$PWD/.venv-lambda/bin:$$PATH" cargo lambda build --release --arm64 --output-format zip \
+	PATH="$$PWD/.venv-lambda/bin:$$PATH" cargo lambda build --release --$(if $(filter x86_64,$(ARCH)),x86-64,arm64) --output-format zip \
 		-p otbor-fn-api -p otbor-fn-resume-ingest -p otbor-fn-evaluator
 	@ls -l target/lambda/*/bootstrap.zip
 
