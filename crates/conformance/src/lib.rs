@@ -29,6 +29,7 @@ macro_rules! records_conformance {
             candidates_are_found_by_email_or_phone,
             uploads_round_trip_are_updated_conditionally_and_listed_newest_first,
             matches_are_replaced_per_candidate_or_vacancy_and_read_best_first,
+            interviews_are_one_per_application_updated_conditionally_with_their_evaluation,
         );
     };
     (@each $fresh:expr; $($name:ident),* $(,)?) => {$(

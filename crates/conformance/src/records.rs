@@ -467,3 +467,43 @@ pub async fn matches_are_replaced_per_candidate_or_vacancy_and_read_best_first(s
     assert_eq!(s.matches_for_candidate(c2).await.unwrap(), vec![]);
     assert_eq!(s.matches_for_candidate(c1).await.unwrap(), vec![m(c1, v2, 70)]);
 }
+
+pub async fn interviews_are_one_per_application_updated_conditionally_with_their_evaluation(s: Arc<dyn Records>) {
+    use otbor_domain::ids::{ApplicationId, InviteId};
+    use otbor_domain::interview::{Channel, EvaluationRecord, InterviewRecord};
+    let app = ApplicationId::new();
+    let i = InterviewRecord {
+        application_id: app,
+        invite_id: InviteId::new(),
+        channel: Channel::Chat,
+        state: serde_json::json!({"turns": [{"n": 1, "text": "Расскажите о себе"}]}),
+        finished: false,
+        started_at: at(0),
+        updated_at: at(0),
+        finished_at: None,
+        version: 1,
+    };
+    s.insert_interview(&i).await.unwrap();
+    // A second interview for the same application (another start, another invite) is refused.
+    let twin = InterviewRecord { invite_id: InviteId::new(), started_at: at(1), ..i.clone() };
+    assert!(matches!(s.insert_interview(&twin).await, Err(StoreError::Duplicate(_))));
+    assert_eq!(s.get_interview(app).await.unwrap(), Some(i.clone()));
+    assert_eq!(s.get_interview(ApplicationId::new()).await.unwrap(), None);
+    let mut next = i.clone();
+    next.state = serde_json::json!({"turns": [{"n": 1}, {"n": 2, "text": "Я пишу на Python 5 лет"}]});
+    next.version = 2;
+    s.update_interview(&next, 1).await.unwrap();
+    let mut stale = i.clone();
+    stale.finished = true;
+    stale.version = 2;
+    assert!(matches!(s.update_interview(&stale, 1).await, Err(StoreError::Conflict)));
+    assert_eq!(s.get_interview(app).await.unwrap(), Some(next));
+
+    assert_eq!(s.get_evaluation(app).await.unwrap(), None);
+    let e = EvaluationRecord { application_id: app, body: serde_json::json!({"score": 72, "recommendation": "advance"}), input_hash: "abc".into(), created_at: at(5) };
+    s.put_evaluation(&e).await.unwrap();
+    assert_eq!(s.get_evaluation(app).await.unwrap(), Some(e.clone()));
+    let again = EvaluationRecord { body: serde_json::json!({"score": 40}), input_hash: "def".into(), ..e };
+    s.put_evaluation(&again).await.unwrap();
+    assert_eq!(s.get_evaluation(app).await.unwrap(), Some(again));
+}

@@ -6,6 +6,7 @@ pub mod application;
 pub mod candidate;
 pub mod error;
 pub mod ids;
+pub mod interview;
 pub mod jobs;
 pub mod invite;
 pub mod permissions;

@@ -6,6 +6,7 @@ use crate::candidate::Candidate;
 use crate::ids::{ApplicationId, CandidateId, UploadId, UserId, VacancyId};
 use crate::upload::Upload;
 use crate::values::Phone;
+use crate::interview::{EvaluationRecord, InterviewRecord};
 use crate::invite::Invite;
 use crate::query::{ApplicationQuery, CandidateQuery, Page, PageRequest, VacancyQuery};
 use crate::secret::TokenHash;
@@ -145,13 +146,25 @@ pub trait MatchStore: Send + Sync {
     async fn matches_for_vacancy(&self, vacancy: VacancyId, limit: usize) -> StoreResult<Vec<MatchRecord>>;
 }
 
+#[async_trait]
+pub trait InterviewStore: Send + Sync {
+    /// `Duplicate("interview")` if the application has one already.
+    async fn insert_interview(&self, i: &InterviewRecord) -> StoreResult<()>;
+    async fn get_interview(&self, application: ApplicationId) -> StoreResult<Option<InterviewRecord>>;
+    /// Writes only if the stored version is `expected_version`; else `Conflict`.
+    async fn update_interview(&self, i: &InterviewRecord, expected_version: u64) -> StoreResult<()>;
+    /// Stores the application's evaluation, replacing an earlier one.
+    async fn put_evaluation(&self, e: &EvaluationRecord) -> StoreResult<()>;
+    async fn get_evaluation(&self, application: ApplicationId) -> StoreResult<Option<EvaluationRecord>>;
+}
+
 /// All the record ports of one backend.
 pub trait Records:
-    UserStore + SessionStore + CandidateStore + VacancyStore + ApplicationStore + InviteStore + UploadStore + MatchStore
+    UserStore + SessionStore + CandidateStore + VacancyStore + ApplicationStore + InviteStore + UploadStore + MatchStore + InterviewStore
 {
 }
 impl<T> Records for T where
-    T: UserStore + SessionStore + CandidateStore + VacancyStore + ApplicationStore + InviteStore + UploadStore + MatchStore
+    T: UserStore + SessionStore + CandidateStore + VacancyStore + ApplicationStore + InviteStore + UploadStore + MatchStore + InterviewStore
 {
 }
 

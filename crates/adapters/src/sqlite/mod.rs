@@ -103,6 +103,16 @@ CREATE TABLE matches (
     PRIMARY KEY (candidate_id, vacancy_id)
 );
 CREATE INDEX matches_vacancy ON matches (vacancy_id, score DESC, candidate_id);
+"#, r#"
+CREATE TABLE interviews (
+    application_id TEXT PRIMARY KEY,
+    version INTEGER NOT NULL,
+    doc TEXT NOT NULL
+);
+CREATE TABLE evaluations (
+    application_id TEXT PRIMARY KEY,
+    doc TEXT NOT NULL
+);
 "#];
 
 /// Opens (creating if needed) the database file and brings its schema up to date.

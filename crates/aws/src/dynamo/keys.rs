@@ -12,6 +12,8 @@
 //! | history entry | `APP#<id>` | `HIST#<version it produced, 10 digits>` | `doc` |
 //! | candidate x vacancy | `APP_PAIR#<candidate>#<vacancy>` | `APP_PAIR` | `application_id` |
 //! | invite | `INVITE#<token hash>` | `INVITE` | `doc`, `version` |
+//! | interview | `APP#<application id>` | `INTERVIEW` | `doc`, `version` |
+//! | evaluation | `APP#<application id>` | `EVALUATION` | `doc` |
 //! | upload | `UPLOAD#<id>` | `UPLOAD` | `type`, `created`, `doc`, `version` |
 //! | match, by candidate | `MATCH_C#<candidate>` | `<vacancy>` | `doc` |
 //! | match, by vacancy | `MATCH_V#<vacancy>` | `<candidate>` | `doc` (the same document) |
@@ -155,4 +157,14 @@ pub(crate) fn n(v: u64) -> AttributeValue {
 
 pub(crate) fn s(v: impl Into<String>) -> AttributeValue {
     AttributeValue::S(v.into())
+}
+
+/// The interview of an application: in the application's partition.
+pub(crate) fn interview(application: impl Display) -> Key {
+    Key::new(format!("APP#{application}"), "INTERVIEW")
+}
+
+/// The evaluation of an application: in the application's partition.
+pub(crate) fn evaluation(application: impl Display) -> Key {
+    Key::new(format!("APP#{application}"), "EVALUATION")
 }

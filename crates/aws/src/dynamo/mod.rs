@@ -6,6 +6,7 @@
 //! the type from the `by_type` index and filter, sort and paginate in memory: simple, and fine
 //! up to about 10^4 records per type. Beyond that, add per-filter indexes.
 
+mod interviews;
 mod keys;
 mod matches;
 mod stores;
@@ -196,6 +197,18 @@ impl DynamoRecords {
             }
             Err(e) => Err(call_failed(SERVICE, "PutItem", e).into()),
         }
+    }
+
+    /// Puts `item` whatever is stored under its key (a document that is replaced whole).
+    async fn replace(&self, item: Item) -> StoreResult<()> {
+        self.client
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(item))
+            .send()
+            .await
+            .map_err(|e| call_failed(SERVICE, "PutItem", e))?;
+        Ok(())
     }
 
     async fn delete(&self, key: &Key) -> StoreResult<()> {
