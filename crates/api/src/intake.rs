@@ -28,6 +28,9 @@ pub struct StoredProfile {
     /// The file the profile was read from.
     pub source_key: String,
     pub profile: Profile,
+    /// What a configured language model added (only values found verbatim in the text).
+    #[serde(default)]
+    pub refinement: Option<crate::refine::Refinement>,
 }
 
 pub async fn ingest_resume(st: &AppState, job: IngestResume) -> anyhow::Result<()> {
@@ -62,8 +65,12 @@ pub async fn ingest_resume(st: &AppState, job: IngestResume) -> anyhow::Result<(
         }
     };
     let now = st.clock.now();
-    let profile = otbor_screening::parse_profile(&extracted, now.date_naive());
-    let (candidate, updated_existing) = upsert_candidate(st, &upload, &profile).await?;
+    let mut profile = otbor_screening::parse_profile(&extracted, now.date_naive());
+    let refinement = match &st.llm {
+        Some(model) => Some(crate::refine::refine_profile(model.as_ref(), &mut profile).await),
+        None => None,
+    };
+    let (candidate, updated_existing) = upsert_candidate(st, &upload, &profile, refinement).await?;
     if let Some(vacancy_id) = upload.vacancy_id {
         assign(st, &upload, candidate.id, vacancy_id).await?;
     }
@@ -89,12 +96,13 @@ async fn upsert_candidate(
     st: &AppState,
     upload: &Upload,
     profile: &Profile,
+    refinement: Option<crate::refine::Refinement>,
 ) -> anyhow::Result<(Candidate, bool)> {
     let now = st.clock.now();
     let email = profile.email.as_ref().map(|s| s.value.clone());
     let phone = profile.phone.as_ref().map(|s| s.value.clone());
     let city = profile.city.as_ref().map(|s| s.value.clone());
-    let stored = serde_json::to_value(StoredProfile { engine: ENGINE.into(), source_key: upload.key.clone(), profile: profile.clone() })?;
+    let stored = serde_json::to_value(StoredProfile { engine: ENGINE.into(), source_key: upload.key.clone(), profile: profile.clone(), refinement })?;
     let file = ResumeFile {
         key: upload.key.clone(),
         file_name: upload.file_name.clone(),

@@ -9,6 +9,7 @@ pub mod extract;
 pub mod intake;
 pub mod interview;
 pub mod matches;
+pub mod refine;
 pub mod state;
 pub mod uploads;
 pub mod users;

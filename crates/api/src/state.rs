@@ -10,6 +10,8 @@ pub struct AppState {
     pub jobs: Arc<dyn JobQueue>,
     pub clock: Arc<dyn Clock>,
     pub config: Arc<ApiConfig>,
+    /// The configured language model; `None` runs the offline engine alone.
+    pub llm: Option<Arc<dyn otbor_providers::LanguageModel>>,
 }
 
 #[derive(Clone, Debug)]

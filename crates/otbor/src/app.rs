@@ -36,11 +36,17 @@ pub struct Built {
 /// Builds the ports, creates the first admin, loads demo data if asked, and the router.
 pub async fn build(settings: &Settings, demo: bool) -> anyhow::Result<Built> {
     let ports = wiring::build(settings).await.context("setting up storage")?;
+    let llm_config = otbor_providers::ProviderConfig::from_vars(|k| settings.lookup(k)).context("configuring the language model")?;
+    let llm = otbor_providers::build(llm_config).context("configuring the language model")?;
+    if let Some(m) = &llm {
+        tracing::info!(provider = m.provider(), model = m.model(), "language model configured");
+    }
     let state = AppState {
         records: ports.records.clone(),
         files: ports.files.clone(),
         jobs: ports.jobs.clone(),
         clock: ports.clock.clone(),
+        llm,
         config: Arc::new(ApiConfig {
             company_name: settings.company_name.clone(),
             session_ttl: chrono::Duration::hours(settings.session_ttl_hours),
