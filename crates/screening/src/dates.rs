@@ -59,8 +59,9 @@ const MONTH_WORD: &str = r"(?:январ[ьяе]|феврал[ьяе]|март[�
 const YEAR: &str = r"(?:19[5-9]\d|20[0-4]\d)";
 
 fn date_pattern(tag: &str) -> String {
+    // "2019 г.", "2019 года" may follow any form.
     format!(
-        r"(?:(?P<{tag}mw>{MONTH_WORD})\s+(?P<{tag}mwy>{YEAR})|(?P<{tag}mm>0?[1-9]|1[0-2])\s?[./]\s?(?P<{tag}mmy>{YEAR})|(?P<{tag}iy>{YEAR})[-./](?P<{tag}im>0[1-9]|1[0-2])\b|(?P<{tag}y>{YEAR}))"
+        r"(?:(?P<{tag}mw>{MONTH_WORD})\s+(?P<{tag}mwy>{YEAR})|(?P<{tag}mm>0?[1-9]|1[0-2])\s?[./]\s?(?P<{tag}mmy>{YEAR})|(?P<{tag}iy>{YEAR})[-./](?P<{tag}im>0[1-9]|1[0-2])\b|(?P<{tag}y>{YEAR}))(?:\s?(?:г\.|гг\.|года?\b|г\b))?"
     )
 }
 
@@ -266,6 +267,15 @@ mod tests {
         assert_eq!(r.months(NOV_2026), 48);
         let r = one("Aug 2020 – Oct 2022");
         assert_eq!(r.months(NOV_2026), 27);
+    }
+
+    #[test]
+    fn a_year_followed_by_g_is_still_a_date() {
+        let r = one("с 2019 г. по 2021 г.");
+        assert!(r.year_only);
+        let r = one("март 2020 г. — наст. время");
+        assert_eq!(r.start, YearMonth { year: 2020, month: 3 });
+        assert_eq!(r.end, None);
     }
 
     #[test]

@@ -251,6 +251,10 @@ pub fn run(dir: &Path) -> Result<String, String> {
         let _ = writeln!(out, "\n== Counterfactual groups (same resume, other name/gender/age) ==");
         let mut equal = 0;
         let mut n = 0;
+        let mut cf_fields: BTreeMap<&str, Prf> = BTreeMap::new();
+        let mut cf_skills = Prf::default();
+        let (mut cf_exp_ok, mut cf_exp_n) = (0u32, 0u32);
+        let mut cf_misses = String::new();
         for g in cf["groups"].as_array().into_iter().flatten() {
             let gid = g["group_id"].as_str().unwrap_or("");
             let mut rows: Vec<Vec<u8>> = Vec::new();
@@ -259,6 +263,7 @@ pub fn run(dir: &Path) -> Result<String, String> {
                 match extract_file(&dir.join(file)) {
                     Ok(ex) => {
                         let p = parse_profile(&ex, reference);
+                        score_fields(file, m, &p, &mut cf_fields, &mut cf_skills, &mut cf_exp_ok, &mut cf_exp_n, &mut cf_misses);
                         rows.push(vacs.iter().map(|v| match_compiled(&p, &v.compiled).score).collect());
                     }
                     Err(e) => {
@@ -275,6 +280,15 @@ pub fn run(dir: &Path) -> Result<String, String> {
             }
         }
         let _ = writeln!(out, "groups with identical scores for every vacancy: {equal}/{n}");
+        // The counterfactual resumes were not used to build the taxonomy or the rules: their
+        // fields are a small check on files the engine was not fitted to.
+        let _ = writeln!(out, "fields of the {} counterfactual files:", cf_exp_n);
+        for (name, p) in &cf_fields {
+            let _ = writeln!(out, "  {:<10} P {:.3} R {:.3} F1 {:.3}", name, p.precision(), p.recall(), p.f1());
+        }
+        let _ = writeln!(out, "  {:<10} P {:.3} R {:.3} F1 {:.3}", "skills", cf_skills.precision(), cf_skills.recall(), cf_skills.f1());
+        let _ = writeln!(out, "  experience within tolerance: {cf_exp_ok}/{cf_exp_n}");
+        misses.push_str(&cf_misses);
     }
 
     // ---- injection ----

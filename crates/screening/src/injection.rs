@@ -6,38 +6,43 @@ use regex::Regex;
 use std::sync::LazyLock;
 
 /// Phrases that address an AI or a screening system instead of a human reader. Matched on
-/// lower-cased text with `ё` folded to `е`.
-static PATTERNS: LazyLock<Vec<Regex>> = LazyLock::new(|| {
-    [
+/// lower-cased text with `ё` folded to `е`. Letter classes are spelled out instead of `\w`
+/// and word boundaries are ASCII ones: Unicode classes make compiling these take ~8 ms, paid
+/// by every run of the isolated helper.
+static PATTERNS: LazyLock<Regex> = LazyLock::new(|| {
+    let alternatives = [
         r"ignore\s+(all\s+|any\s+)?(the\s+)?(previous|prior|above|earlier|preceding)\s+(instructions|prompts?|rules|directions)",
         r"disregard\s+(all\s+|the\s+|any\s+)*(previous\s+|prior\s+|above\s+|job\s+)?(instructions|requirements|criteria|rules|prompt)",
         r"forget\s+(all\s+|the\s+|your\s+)*(previous\s+|prior\s+)?(instructions|requirements|criteria|rules)",
-        r"(system|assistant)\s+(note|prompt|instructions?)\b",
+        r"(system|assistant)\s+(note|prompt|instructions?)(?-u:\b)",
         r"\[\s*(system|assistant|instructions?)[^\]]{0,40}\]",
-        r"note\s+to\s+(the\s+)?(ai|llm|model|screener|assistant|recruit\w*\s+bot)",
-        r"\b(ai|llm|gpt|automated)\s+(screener|screening|recruit\w*)",
+        r"note\s+to\s+(the\s+)?(ai|llm|model|screener|assistant|recruit[a-zа-я]*\s+bot)",
+        r"(?-u:\b)(ai|llm|gpt|automated)\s+(screener|screening|recruit[a-zа-я]*)",
         r"(rate|score|rank|mark|evaluate|classify)\s+(this|the|me|my)\s+(candidate|resume|cv|application|profile)?\s*(as|a|an|first|highest|top|10)",
         r"(perfect|ideal|strong|exceptional)\s+(fit|match|candidate)[^.\n]{0,40}(hire|output|respond|answer|rate|score)",
         r"(output|respond|answer|reply)\s+(only|with)?\s*[:\-]?\s*(relevance|strong fit|score|yes|hire)",
         r"hire\s+(this\s+candidate\s+)?immediately",
-        r"(print|include|output|repeat|write)\s+(the\s+)?(words?|code|phrase|string|token)\b",
+        r"(print|include|output|repeat|write)\s+(the\s+)?(words?|code|phrase|string|token)(?-u:\b)",
         r"do\s+not\s+mention\s+this",
         r"you\s+are\s+(now\s+)?(an?\s+)?(ai|assistant|language model|chatgpt)",
         r"игнорируй|проигнорируй|не\s+обращай\s+внимания\s+на\s+(предыдущ|инструкц|требован)",
         r"забудь\s+(все\s+|про\s+)?(предыдущ|инструкц|критери|требован|правил)",
         r"(нов(ая|ые)|системн(ая|ое|ые))\s+(инструкц|указани|сообщени|промпт)",
         r"(оцени|оценивай|поставь|присвой|выстави)(те)?\s+(меня|этого\s+кандидата|кандидата|резюме|мне|ему|ей)?\s*(как|максимальн|наивысш|высш|10)",
-        r"(максимальн|наивысш)\w*\s+(оценк|балл)",
-        r"(идеально|полностью)\s+подходящ\w*\s+(кандидат|\()",
+        r"(максимальн|наивысш)[a-zа-я]*\s+(оценк|балл)",
+        r"(идеально|полностью)\s+подходящ[a-zа-я]*\s+(кандидат|\()",
         r"(примечание|указание|сообщение|инструкция)\s+(для|к)\s+(ии|ai|нейросет|модел|системы\s+отбора|бота|ассистент)",
-        r"(ии|ai)[-\s]?(систем\w*\s+отбор|скрининг|рекрут)",
+        r"(ии|ai)[-\s]?(систем[a-zа-я]*\s+отбор|скрининг|рекрут)",
         r"ответь\s+только|отвечай\s+только|в\s+ответ\s+включи|включи\s+в\s+ответ",
         r"кандидат\s+уже\s+одобрен",
         r"этот\s+кандидат\s+(лучший|идеален|идеальный)",
     ]
     .iter()
-    .filter_map(|p| Regex::new(p).ok())
-    .collect()
+    .map(|p| format!("(?:{p})"))
+    .collect::<Vec<_>>()
+    .join("|");
+    // One automaton for all phrases: compiling one is cheaper than compiling 25.
+    Regex::new(&alternatives).expect("injection patterns")
 });
 
 /// Lower-cases and folds `ё` for matching; keeps nothing else.
@@ -51,7 +56,7 @@ pub fn fold(s: &str) -> String {
 /// Whether a piece of text tries to instruct an AI screener.
 pub fn looks_like_injection(s: &str) -> bool {
     let f = fold(s);
-    PATTERNS.iter().any(|p| p.is_match(&f))
+    PATTERNS.is_match(&f)
 }
 
 /// Zero-width and other invisible format characters that have no business in a resume.

@@ -4,7 +4,8 @@
 //! instead of taking the worker down.
 //!
 //! The helper is the `otbor-extract` binary of this crate: it reads the file from standard
-//! input and writes `{"ok": Extracted}` or `{"err": ExtractError}` as JSON to standard output.
+//! input and writes `{"ok": Extracted}` or `{"err": ExtractError}` as JSON, on one line, as
+//! the last line of its standard output.
 //! It is found, in this order, at the path in `OTBOR_EXTRACT_BIN`, at
 //! [`IsolateConfig::helper`], next to the current executable, or one directory up (where
 //! `cargo test` puts test binaries, in `deps/`). Ship it next to the server binary.
@@ -39,7 +40,8 @@ impl Default for IsolateConfig {
     fn default() -> Self {
         IsolateConfig {
             limits: Limits::default(),
-            timeout: Duration::from_secs(20),
+            // OCR of a scanned multi-page PDF takes several seconds a page.
+            timeout: Duration::from_secs(45),
             memory_bytes: 1024 * 1024 * 1024,
             helper: None,
         }
@@ -152,7 +154,9 @@ pub fn extract_isolated(
         }
         return Err(ExtractError::Crashed { reason: format!("helper exited with {status}") });
     }
-    match serde_json::from_slice::<HelperReply>(&out) {
+    // The reply is the last line: anything a library printed before it is ignored.
+    let last = out.split(|&b| b == b'\n').rev().find(|l| !l.iter().all(u8::is_ascii_whitespace)).unwrap_or(&[]);
+    match serde_json::from_slice::<HelperReply>(last) {
         Ok(HelperReply::Ok(e)) => Ok(e),
         Ok(HelperReply::Err(e)) => Err(e),
         Err(e) => Err(ExtractError::Crashed { reason: format!("unreadable helper output: {e}") }),

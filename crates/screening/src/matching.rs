@@ -232,14 +232,13 @@ impl CompiledVacancy {
             reqs.push(CompiledReq { check, must: r.kind == RequirementKind::Must, weight: r.weight.max(1) as f32 });
         }
         // A minimum in the vacancy but in no requirement becomes an implicit must-have.
-        if let Some(y) = min_experience_years {
-            if y > 0 && !reqs.iter().any(|r| matches!(r.check, Check::Experience { .. })) {
-                reqs.push(CompiledReq {
-                    check: Check::Experience { months: y as u16 * 12, family },
-                    must: true,
-                    weight: crate::vacancy::MUST_WEIGHT as f32,
-                });
-            }
+        let has_experience = reqs.iter().any(|r| matches!(r.check, Check::Experience { .. }));
+        if let Some(y) = min_experience_years.filter(|&y| y > 0 && !has_experience) {
+            reqs.push(CompiledReq {
+                check: Check::Experience { months: y as u16 * 12, family },
+                must: true,
+                weight: crate::vacancy::MUST_WEIGHT as f32,
+            });
         }
         CompiledVacancy { reqs, family, leadership: is_leadership(title), lang }
     }
@@ -314,7 +313,7 @@ impl CompiledVacancy {
             if matches!(r.check, Check::Location { .. }) {
                 continue;
             }
-            let w = if r.must { r.weight } else { r.weight };
+            let w = r.weight;
             total += w;
             got += w * match v {
                 VerdictKind::Met => 1.0,
@@ -435,7 +434,7 @@ pub fn match_compiled(p: &Profile, cv: &CompiledVacancy) -> Match {
                 }
                 Check::Language { lang, min } => {
                     let name = LANGS.get(*lang).copied().unwrap_or("");
-                    let ev = p.languages.iter().find(|l| l.value.language == name).map(|l| l.clone());
+                    let ev = p.languages.iter().find(|l| l.value.language == name).cloned();
                     let ev = ev.map(|l| Sourced::new(l.value.level.clone().unwrap_or_default(), l.span, l.confidence));
                     let _ = min;
                     (ev, if ru { format!("уровень языка ({name}) по резюме") } else { format!("{name} level stated in the resume") })
@@ -508,5 +507,69 @@ impl Match {
             .iter()
             .filter_map(|v| v.evidence.as_ref())
             .all(|e| text.get(e.span.clone()) == Some(e.value.as_str()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::extract::{Extracted, Format};
+    use otbor_domain::vacancy::{Requirement, RequirementKind};
+
+    fn req(text: &str, must: bool) -> Requirement {
+        Requirement { text: text.into(), kind: if must { RequirementKind::Must } else { RequirementKind::Nice }, weight: if must { 6 } else { 2 }, min_years: crate::vacancy::min_years(text) }
+    }
+
+    fn profile(s: &str) -> Profile {
+        crate::profile::parse_profile(&Extracted::from_text(s, Format::Txt), chrono::NaiveDate::from_ymd_opt(2026, 11, 1).unwrap())
+    }
+
+    const RESUME: &str = "Иванов Иван Иванович\nТелефон: +7 916 123-45-67\n\nОпыт работы\nянв 2020 — по настоящее время\nООО «Ромашка»\nPython-разработчик\n- Сервисы на Django и Postgres в k8s\n\nНавыки\nPython, Docker\n";
+
+    fn vacancy() -> CompiledVacancy {
+        CompiledVacancy::from_parts(
+            "Python-разработчик",
+            &[req("Опыт разработки на Python от 3 лет", true), req("PostgreSQL", true), req("Kafka", false), req("Kubernetes", false)],
+            Some(3),
+            Lang::Ru,
+        )
+    }
+
+    #[test]
+    fn every_verdict_quotes_the_resume_verbatim() {
+        let p = profile(RESUME);
+        let m = match_compiled(&p, &vacancy());
+        assert!(m.evidence_is_verbatim(&p.text));
+        let kinds: Vec<_> = m.verdicts.iter().map(|v| v.verdict).collect();
+        assert_eq!(kinds, vec![VerdictKind::Met, VerdictKind::Met, VerdictKind::Missing, VerdictKind::Met]);
+        assert!(m.verdicts[1].evidence.as_ref().unwrap().value.contains("Postgres"));
+    }
+
+    #[test]
+    fn a_missing_must_have_caps_the_score_whatever_the_extras() {
+        let v = vacancy();
+        let with = profile(RESUME);
+        let without = profile(&RESUME.replace("Postgres", "MongoDB"));
+        assert!(match_compiled(&with, &v).score >= 80);
+        assert!(match_compiled(&without, &v).score <= 45);
+    }
+
+    #[test]
+    fn the_name_does_not_enter_the_score() {
+        let v = vacancy();
+        let a = profile(RESUME);
+        let b = profile(&RESUME.replace("Иванов Иван Иванович", "Абдуллаева Гульнара Рустамовна"));
+        assert_eq!(CompactCandidate::from_profile(&a), CompactCandidate::from_profile(&b));
+        assert_eq!(match_compiled(&a, &v).score, match_compiled(&b, &v).score);
+    }
+
+    #[test]
+    fn rerank_puts_the_best_first_with_stable_ties() {
+        let v = vacancy();
+        let good = CompactCandidate::from_profile(&profile(RESUME));
+        let bad = CompactCandidate::from_profile(&profile("Пётр\nНавыки\nExcel\n"));
+        let pool = vec![bad.clone(), good.clone(), bad, good];
+        let top = rerank(&v, &pool, 3);
+        assert_eq!(top.iter().map(|t| t.0).collect::<Vec<_>>(), vec![1, 3, 0]);
     }
 }

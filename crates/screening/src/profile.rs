@@ -82,9 +82,11 @@ pub struct Profile {
     pub education: Vec<Sourced<Education>>,
     pub languages: Vec<Sourced<LanguageSkill>>,
     /// Flags of the extraction (hidden text, injections), carried for the recruiter.
+    #[serde(default)]
     pub flags: Vec<Flag>,
     pub reference_month: YearMonth,
     /// The analysed text every span points into (hidden text and injections removed).
+    #[serde(default)]
     pub text: String,
 }
 
@@ -264,10 +266,15 @@ fn find_name(text: &str, lines: &[Line]) -> Option<Sourced<String>> {
         if l.is_heading || matches!(l.section, Section::Experience | Section::Education) {
             continue;
         }
-        let raw = line_text(text, l);
+        let full = line_text(text, l);
+        // "ФИО: Иванов Иван Иванович", "Name: Ivan Petrov": the label is not the name.
+        let raw = match full.split_once(':') {
+            Some((label, rest)) if ["фио", "name", "full name", "имя", "кандидат", "candidate"].contains(&fold(label.trim()).as_str()) => rest,
+            _ => full,
+        };
         // "Иванов Иван • Резюме обновлено 1": the part before a separator.
         let first_part = raw.split(['•', '|', '·', ',', '(']).next().unwrap_or("").trim();
-        let part_start = l.span.start + raw.find(first_part).unwrap_or(0);
+        let part_start = l.span.start + (full.len() - raw.len()) + raw.find(first_part).unwrap_or(0);
         // A patronymic wrapped onto the next line: "ШЕСТАКОВА Юлия" / "Викторовна".
         let mut part_end = part_start + first_part.len();
         if let Some(next) = lines.get(idx + 1) {
@@ -307,6 +314,9 @@ fn find_name(text: &str, lines: &[Line]) -> Option<Sourced<String>> {
         }
         if raw.trim() == part {
             score += 0.2;
+        }
+        if full.len() != raw.len() {
+            score += 1.0;
         }
         if matches!(l.section, Section::Skills | Section::Languages | Section::Courses) {
             score -= 0.2;
@@ -384,10 +394,9 @@ fn stated_experience(text: &str, lines: &[Line]) -> Option<Sourced<u32>> {
             }
         }
         // "6 years 3 months of hands-on experience", "5 years 5 months of experience as ...".
-        if fold(raw).contains("experience") || fold(raw).contains("опыт") {
-            if let Some((months, span)) = dates::parse_duration(raw) {
-                return Some(Sourced::new(months, l.span.start + span.start..l.span.start + span.end, 0.6));
-            }
+        let mentions = fold(raw).contains("experience") || fold(raw).contains("опыт");
+        if let Some((months, span)) = dates::parse_duration(raw).filter(|_| mentions) {
+            return Some(Sourced::new(months, l.span.start + span.start..l.span.start + span.end, 0.6));
         }
     }
     None
@@ -562,7 +571,8 @@ fn parse_experience(text: &str, lines: &[Line], reference: YearMonth) -> Vec<Exp
                 .filter(|(s, p)| {
                     let a = l.span.start + s;
                     let b = a + p.len();
-                    !p.trim().is_empty() && !(a >= r.span.start && b <= r.span.end) && dates::find_ranges(p, reference).is_empty()
+                    let inside_dates = a >= r.span.start && b <= r.span.end;
+                    !p.trim().is_empty() && !inside_dates && dates::find_ranges(p, reference).is_empty()
                 })
                 .collect();
             if let Some((s, p)) = pieces.iter().find(|(_, p)| role_of(p).is_some()) {
@@ -577,6 +587,22 @@ fn parse_experience(text: &str, lines: &[Line], reference: YearMonth) -> Vec<Exp
             if let Some((s, p)) = pieces.iter().find(|(_, p)| role_of(p).is_none() && looks_like_company(p)) {
                 let a = l.span.start + s + (p.len() - p.trim_start().len());
                 company = Some(Sourced::new(p.trim().to_string(), a..a + p.trim().len(), 0.7));
+            }
+            if company.is_none() {
+                // "АО «Волга-Ритейл», Екатеринбург | 11/2018 — сейчас": on the date line itself.
+                for j in first..=last {
+                    let lj = &lines[j];
+                    let mut start = lj.span.start;
+                    for piece in text[lj.span.clone()].split(['|', '·', ',']) {
+                        let a = start + (piece.len() - piece.trim_start().len());
+                        let b = a + piece.trim().len();
+                        start += piece.len() + 1;
+                        let overlaps_dates = a < r.span.end && b > r.span.start;
+                        if !overlaps_dates && looks_like_company(piece) && company.is_none() {
+                            company = Some(Sourced::new(piece.trim().to_string(), a..b, 0.6));
+                        }
+                    }
+                }
             }
             if company.is_none() {
                 let lo = li.saturating_sub(2).max(if k == 0 { 0 } else { prev_last + 1 });
@@ -638,7 +664,7 @@ fn find_skills(text: &str, tokens: &[Token], lines: &[Line]) -> Vec<Sourced<Stri
             Some(Section::Experience) => 0.85,
             Some(Section::Education | Section::Courses) => 0.6,
             _ => 0.75,
-        };
+        } * if h.fuzzy { 0.7 } else { 1.0 };
         let entry = Sourced::new(tax.skills.name(h.id).to_string(), h.span, conf);
         match by_id.get(&h.id) {
             Some(e) if e.confidence >= conf => {}
@@ -737,7 +763,11 @@ fn parse_education(text: &str, lines: &[Line]) -> Vec<Sourced<Education>> {
         ("специалист", "specialist"), ("specialist", "specialist"), ("phd", "phd"), ("кандидат", "phd"),
         ("mba", "mba"), ("среднее специальное", "vocational"), ("среднее профессиональное", "vocational"),
     ];
-    let edu: Vec<&Line> = lines.iter().filter(|l| l.section == Section::Education && !l.is_heading || (l.is_heading && l.section == Section::Education && line_text(text, l).split_whitespace().count() > 1)).collect();
+    // Education lines, with a heading that carries content ("Образование 2019, МГТУ").
+    let edu: Vec<&Line> = lines
+        .iter()
+        .filter(|l| l.section == Section::Education && (!l.is_heading || line_text(text, l).split_whitespace().count() > 1))
+        .collect();
     let mut out: Vec<Sourced<Education>> = Vec::new();
     for (i, l) in edu.iter().enumerate() {
         let raw = line_text(text, l);
@@ -753,6 +783,8 @@ fn parse_education(text: &str, lines: &[Line]) -> Vec<Sourced<Education>> {
         let year_end = YEAR.find_iter(around).filter_map(|m| m.as_str().parse().ok()).max();
         let fb = fold(block);
         let degree = degrees.iter().find(|(k, _)| fb.contains(k)).map(|(_, v)| v.to_string());
+        // "Образование 2019, МГТУ": the heading is not part of the institution.
+        let raw = if l.is_heading { raw.trim_start().split_once(char::is_whitespace).map(|(_, r)| r).unwrap_or(raw) } else { raw };
         let institution = raw
             .trim()
             .trim_start_matches(|c: char| c.is_ascii_digit() || c == ',' || c == ' ')
@@ -786,6 +818,14 @@ mod tests {
         assert_eq!(p.phone.unwrap().value.as_str(), "+79161234567");
         assert_eq!(p.email.unwrap().value.as_str(), "ivan.ivanov@mail.ru");
         assert_eq!(p.city.unwrap().value, "Казань");
+    }
+
+    #[test]
+    fn a_labelled_name_is_read_without_its_label() {
+        let p = profile("Резюме\nФИО: Петров Пётр Петрович\nТелефон: +7 916 000-11-22\n");
+        let n = p.full_name.unwrap();
+        assert_eq!(n.value, "Петров Пётр Петрович");
+        assert_eq!(&p.text[n.span.clone()], "Петров Пётр Петрович");
     }
 
     #[test]

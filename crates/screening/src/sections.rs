@@ -126,8 +126,8 @@ fn heading_prefix(line: &str) -> Option<(Section, usize)> {
     best
 }
 
-/// Splits `text` into lines and assigns sections. Returns the lines and, for lines that are
-/// a heading with content after it, where that content starts.
+/// Splits `text` into lines and assigns each a section; a heading line belongs to its own
+/// section (with `is_heading` set), including one with content after it.
 pub fn split(text: &str) -> Vec<Line> {
     let mut spans = Vec::new();
     let mut start = 0;
@@ -158,20 +158,6 @@ pub fn split(text: &str) -> Vec<Line> {
                     heading = Some(s);
                     joined = true;
                     break;
-                }
-            }
-            if heading.is_none() {
-                // The second half may carry the first words of content: "ьные навыки Nginx · Helm".
-                let mut combined = raw.trim_end().to_string();
-                combined.push_str(next.trim_start());
-                if let Some((s, _)) = heading_prefix(&combined) {
-                    if normalise_heading(raw).len() >= 4 && !heading_of(&norm).is_some() {
-                        let first_word_only = norm.split(' ').count() == 1;
-                        if first_word_only && raw.trim().chars().all(|c| !c.is_lowercase() || c.is_alphabetic()) {
-                            heading = Some(s);
-                            joined = true;
-                        }
-                    }
                 }
             }
         }

@@ -121,6 +121,8 @@ pub struct Matcher {
 pub struct Hit {
     pub id: u16,
     pub span: Range<usize>,
+    /// Found only with two neighbouring letters swapped ("Pyhton"): a typo, less certain.
+    pub fuzzy: bool,
 }
 
 const PREFIX_KEY: usize = 3;
@@ -207,6 +209,29 @@ impl Matcher {
         })
     }
 
+    /// A one-word alias of five or more letters that the word spells with two neighbouring
+    /// letters swapped, the commonest typo ("Pyhton", "Kuberentes" stays unmatched: two swaps).
+    fn transposed(&self, word: &str) -> Option<u16> {
+        let chars: Vec<char> = word.chars().collect();
+        if chars.len() < 5 || !chars.iter().all(|c| c.is_alphabetic()) {
+            return None;
+        }
+        for k in 0..chars.len() - 1 {
+            if chars[k] == chars[k + 1] {
+                continue;
+            }
+            let mut v = chars.clone();
+            v.swap(k, k + 1);
+            let cand: String = v.into_iter().collect();
+            if let Some(list) = self.exact.get(&cand) {
+                if let Some(p) = list.iter().map(|&i| &self.patterns[i]).find(|p| p.words.len() == 1 && !p.case) {
+                    return Some(p.target);
+                }
+            }
+        }
+        None
+    }
+
     /// Leftmost-longest, non-overlapping matches in token order.
     pub fn find(&self, text: &str, tokens: &[Token]) -> Vec<Hit> {
         let mut hits = Vec::new();
@@ -235,10 +260,15 @@ impl Matcher {
             }
             match best {
                 Some((n, id)) => {
-                    hits.push(Hit { id, span: t.span.start..tokens[i + n - 1].span.end });
+                    hits.push(Hit { id, span: t.span.start..tokens[i + n - 1].span.end, fuzzy: false });
                     i += n;
                 }
-                None => i += 1,
+                None => {
+                    if let Some(id) = self.transposed(&t.folded) {
+                        hits.push(Hit { id, span: t.span.clone(), fuzzy: true });
+                    }
+                    i += 1;
+                }
             }
         }
         hits
@@ -304,6 +334,12 @@ mod tests {
     fn a_longer_alias_wins_over_its_first_word() {
         assert_eq!(skills_in("GitLab CI"), vec!["GitLab CI"]);
         assert_eq!(skills_in("REST API"), vec!["REST API"]);
+    }
+
+    #[test]
+    fn a_swapped_pair_of_letters_is_forgiven_in_longer_words() {
+        assert_eq!(skills_in("Pyhton и Djnago"), vec!["Django", "Python"]);
+        assert!(skills_in("Sigma Soft").is_empty());
     }
 
     #[test]

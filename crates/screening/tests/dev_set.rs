@@ -6,7 +6,7 @@
 use otbor_screening::isolate::{extract_isolated, IsolateConfig};
 use otbor_screening::{match_compiled, parse_profile, parse_vacancy, CompiledVacancy, FlagKind};
 use serde_json::Value;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 fn dev_dir() -> Option<PathBuf> {
     let dir = std::env::var_os("OTBOR_DEV_DATA")
@@ -20,7 +20,7 @@ fn dev_dir() -> Option<PathBuf> {
     }
 }
 
-fn json(dir: &PathBuf, name: &str) -> Value {
+fn json(dir: &Path, name: &str) -> Value {
     serde_json::from_str(&std::fs::read_to_string(dir.join(name)).expect("readable json")).expect("valid json")
 }
 
@@ -32,7 +32,7 @@ fn reference() -> chrono::NaiveDate {
     chrono::NaiveDate::from_ymd_opt(2026, 11, 15).expect("date")
 }
 
-fn vacancies(dir: &PathBuf) -> Vec<CompiledVacancy> {
+fn vacancies(dir: &Path) -> Vec<CompiledVacancy> {
     json(dir, "vacancies.json")["vacancies"]
         .as_array()
         .expect("vacancies")

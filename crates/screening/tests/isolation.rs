@@ -55,3 +55,38 @@ fn a_real_file_comes_back_through_the_helper_unchanged() {
     let ex = extract_isolated(text.as_bytes(), "cv.txt", "text/plain", &cfg).expect("extracts");
     assert_eq!(ex, otbor_screening::extract(text.as_bytes(), "cv.txt", "text/plain").expect("extracts"));
 }
+
+#[test]
+fn damaged_variants_of_a_real_pdf_never_take_the_caller_down() {
+    let dir = std::env::var_os("OTBOR_DEV_DATA")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/dev"));
+    let Some(pdf) = std::fs::read_dir(dir.join("resumes"))
+        .ok()
+        .and_then(|r| r.flatten().map(|e| e.path()).find(|p| p.extension().is_some_and(|e| e == "pdf")))
+    else {
+        eprintln!("dev set not found; skipped");
+        return;
+    };
+    let bytes = std::fs::read(pdf).expect("readable");
+    let cfg = IsolateConfig {
+        helper: Some(PathBuf::from(env!("CARGO_BIN_EXE_otbor-extract"))),
+        timeout: Duration::from_secs(10),
+        ..Default::default()
+    };
+    let mut seed: u64 = 42;
+    for i in 0..12 {
+        seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        let mut b = bytes.clone();
+        if i % 2 == 0 {
+            b.truncate((seed as usize) % b.len());
+        } else {
+            for k in 0..64 {
+                let at = ((seed >> 7) as usize + k * 997) % b.len();
+                b[at] ^= (seed >> (k % 56)) as u8 | 1;
+            }
+        }
+        // Any outcome is fine but a hang or a dead caller: the call returns.
+        let _ = extract_isolated(&b, "damaged.pdf", "application/pdf", &cfg);
+    }
+}

@@ -63,7 +63,9 @@ fn main() {
         Ok(e) => HelperReply::Ok(e),
         Err(e) => HelperReply::Err(e),
     };
-    let out = serde_json::to_vec(&reply).unwrap_or_default();
+    let mut out = b"\n".to_vec();
+    out.extend(serde_json::to_vec(&reply).unwrap_or_default());
+    out.push(b'\n');
     let mut stdout = std::io::stdout().lock();
     if stdout.write_all(&out).and_then(|_| stdout.flush()).is_err() {
         std::process::exit(3);

@@ -102,16 +102,8 @@ fn wordml_text(xml: &[u8]) -> Result<(String, usize), ExtractError> {
                     b"t" => in_text = is_start,
                     b"r" => run_hidden = false,
                     b"rPr" => in_rpr = is_start,
-                    b"vanish" | b"specVanish" if in_rpr => {
-                        if !attr_is(&e, b"val", &["0", "false"]) {
-                            run_hidden = true;
-                        }
-                    }
-                    b"color" if in_rpr => {
-                        if attr_is(&e, b"val", &["FFFFFF", "ffffff"]) {
-                            run_hidden = true;
-                        }
-                    }
+                    b"vanish" | b"specVanish" if in_rpr && !attr_is(&e, b"val", &["0", "false"]) => run_hidden = true,
+                    b"color" if in_rpr && attr_is(&e, b"val", &["FFFFFF", "ffffff"]) => run_hidden = true,
                     b"tab" if !in_rpr => out.push('\t'),
                     b"br" | b"cr" => out.push('\n'),
                     b"tc" => {

@@ -186,7 +186,11 @@ pub fn extract_with(bytes: &[u8], file_name: &str, content_type: &str, limits: &
     let (raw_text, format, pages, metadata) = match (sniffed, claimed) {
         (Sniffed::Executable(what), _) => return Err(ExtractError::DisallowedFileType { what: what.into() }),
         (Sniffed::Pdf, _) => {
-            let p = pdf::extract(bytes, limits)?;
+            // pdf-extract panics on some malformed files; where panics unwind (debug builds,
+            // tests) this keeps the caller alive. Release builds abort on panic: files from
+            // outside go through `extract_isolated`.
+            let p = std::panic::catch_unwind(|| pdf::extract(bytes, limits))
+                .map_err(|_| ExtractError::Crashed { reason: "the PDF parser panicked".into() })??;
             raw_flags.extend(p.flags);
             hidden = p.hidden;
             let text = if meaningful_chars(&p.text) < 20 {
@@ -204,7 +208,8 @@ pub fn extract_with(bytes: &[u8], file_name: &str, content_type: &str, limits: &
         }
         (_, Some(Format::Pdf)) => return Err(ExtractError::NotAPdf),
         (Sniffed::Zip, _) => {
-            let d = docx::extract(bytes, limits)?;
+            let d = std::panic::catch_unwind(|| docx::extract(bytes, limits))
+                .map_err(|_| ExtractError::Crashed { reason: "the DOCX reader panicked".into() })??;
             raw_flags.extend(d.flags);
             (d.text, Format::Docx, 1, vec![])
         }

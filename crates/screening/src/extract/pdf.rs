@@ -124,10 +124,8 @@ fn strip_invisible_text(doc: &mut Document, pages: &std::collections::BTreeMap<u
         }
         if changed > 0 {
             content.operations = out;
-            if let Ok(bytes) = content.encode() {
-                if doc.change_page_content(page_id, bytes).is_ok() {
-                    removed += changed;
-                }
+            if content.encode().is_ok_and(|bytes| doc.change_page_content(page_id, bytes).is_ok()) {
+                removed += changed;
             }
         }
     }
