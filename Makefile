@@ -4,7 +4,7 @@
 .PHONY: run test web build bench lambda clean
 
 run: web
-	cargo build -p otbor -p otbor-screening --bins
+	cargo build -p otbor
 	target/debug/otbor serve --demo
 
 test:
@@ -18,7 +18,7 @@ web:
 	fi
 
 build: web
-	cargo build --release -p otbor -p otbor-screening --bins
+	cargo build --release -p otbor
 
 bench:
 	bash scripts/bench.sh

@@ -13,6 +13,8 @@ OTBOR_DATA_DIR (./data), OTBOR_STORE (sqlite | dynamodb), OTBOR_ADMIN_EMAIL, OTB
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
+    // This executable is also the sandboxed document reader it starts for each upload.
+    otbor_screening::helper::serve_as_helper();
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
         Some("serve") => {

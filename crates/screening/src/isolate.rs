@@ -7,8 +7,10 @@
 //! input and writes `{"ok": Extracted}` or `{"err": ExtractError}` as JSON, on one line, as
 //! the last line of its standard output.
 //! It is found, in this order, at the path in `OTBOR_EXTRACT_BIN`, at
-//! [`IsolateConfig::helper`], next to the current executable, or one directory up (where
-//! `cargo test` puts test binaries, in `deps/`). Ship it next to the server binary.
+//! [`IsolateConfig::helper`], as the current executable itself when `main` called
+//! [`crate::helper::serve_as_helper`] (the `otbor` binary and the Lambda functions do, so
+//! they ship alone), next to the current executable, or one directory up (where `cargo test`
+//! puts test binaries, in `deps/`).
 
 use crate::error::ExtractError;
 use crate::extract::{Extracted, Limits};
@@ -52,12 +54,24 @@ pub const HELPER_NAME: &str = "otbor-extract";
 
 /// Where the helper binary is, or `None` when it cannot be found.
 pub fn locate_helper(config: &IsolateConfig) -> Option<PathBuf> {
+    locate(config).map(|(p, _)| p)
+}
+
+/// The helper and the arguments that come before its own.
+fn locate(config: &IsolateConfig) -> Option<(PathBuf, Vec<String>)> {
     if let Some(p) = std::env::var_os("OTBOR_EXTRACT_BIN") {
-        return Some(PathBuf::from(p));
+        return Some((PathBuf::from(p), Vec::new()));
     }
     if let Some(p) = &config.helper {
-        return Some(p.clone());
+        return Some((p.clone(), Vec::new()));
     }
+    if let Some(me) = crate::helper::SELF_HELPER.get() {
+        return Some(me.clone());
+    }
+    sibling().map(|p| (p, Vec::new()))
+}
+
+fn sibling() -> Option<PathBuf> {
     let exe = std::env::current_exe().ok()?;
     let dir = exe.parent()?;
     [dir.join(HELPER_NAME), dir.parent()?.join(HELPER_NAME)].into_iter().find(|p| p.is_file())
@@ -78,10 +92,11 @@ pub fn extract_isolated(
     if bytes.len() as u64 > config.limits.max_bytes {
         return Err(ExtractError::TooLarge { limit: config.limits.max_bytes });
     }
-    let helper = locate_helper(config)
+    let (helper, leading) = locate(config)
         .ok_or_else(|| ExtractError::Crashed { reason: format!("helper `{HELPER_NAME}` not found") })?;
     let mut cmd = Command::new(&helper);
-    cmd.arg("--name")
+    cmd.args(&leading)
+        .arg("--name")
         .arg(file_name)
         .arg("--content-type")
         .arg(content_type)

@@ -7,6 +7,7 @@ pub mod dates;
 pub mod error;
 pub mod eval;
 pub mod extract;
+pub mod helper;
 pub mod injection;
 pub mod isolate;
 pub mod matching;
