@@ -6,7 +6,7 @@ use crate::helpers::*;
 use otbor::worker::Worker;
 use serde_json::{Value, json};
 
-fn dev(path: &str) -> std::path::PathBuf {
+pub fn dev(path: &str) -> std::path::PathBuf {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/data/dev").join(path)
 }
 
@@ -25,7 +25,7 @@ fn content_type(file: &str) -> &'static str {
 }
 
 /// Asks for an upload URL, sends the file, and returns the upload's id.
-async fn upload(app: &TestApp, c: &Client, path: &std::path::Path, vacancy: Option<&Value>) -> String {
+pub async fn upload(app: &TestApp, c: &Client, path: &std::path::Path, vacancy: Option<&Value>) -> String {
     let bytes = std::fs::read(path).unwrap();
     let name = path.file_name().unwrap().to_str().unwrap();
     let ticket = c
@@ -46,7 +46,7 @@ async fn upload(app: &TestApp, c: &Client, path: &std::path::Path, vacancy: Opti
 /// Runs queued jobs until none has been left for a while, as the workers of `otbor serve`
 /// would (SQS may answer an empty receive while messages wait, so one empty answer is not
 /// enough).
-async fn drain(app: &TestApp) {
+pub async fn drain(app: &TestApp) {
     let w = Worker { queue: app.built.ports.jobs.clone(), handlers: otbor::app::handlers(&app.built.state), ready: None };
     let (mut n, mut idle) = (0, 0);
     while idle < 5 {

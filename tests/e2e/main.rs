@@ -7,6 +7,7 @@ mod helpers;
 mod auth;
 mod bad_input;
 mod intake;
+mod interview;
 mod invites;
 mod lambda;
 mod lambda_runtime;

@@ -129,7 +129,12 @@ async fn transition(State(st): State<AppState>, staff: Staff, Path(id): Path<Str
     let (next, entry) = app.transition(req.to, &staff.actor(), vacancy.manager_id, req.reason.as_deref(), st.clock.now())?;
     st.records.transition_application(&next, app.version, &entry).await?;
     tracing::info!(application_id = %app.id, from = %app.status, to = %next.status, by = %staff.user.id, "application moved");
-    Ok(axum::Json(views(&st, vec![next]).await?.remove(0)))
+    Ok(axum::Json(view_one(&st, next).await?))
+}
+
+/// One application with its candidate's name and vacancy's title.
+pub async fn view_one(st: &AppState, a: Application) -> ApiResult<ApplicationView> {
+    Ok(views(st, vec![a]).await?.remove(0))
 }
 
 #[derive(Serialize, utoipa::ToSchema)]

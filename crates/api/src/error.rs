@@ -50,6 +50,12 @@ pub enum ApiError {
     Unreadable { code: &'static str, message_ru: String, message_en: String },
     #[error("upload refused: {0:?}")]
     Upload(otbor_domain::upload::UploadRefusal),
+    #[error("a decision against the recommendation needs a reason")]
+    OverrideNeedsReason,
+    #[error("the interview has not started")]
+    InterviewNotStarted,
+    #[error("the interview is over")]
+    InterviewFinished,
     #[error("internal error")]
     Internal(#[source] anyhow::Error),
 }
@@ -65,6 +71,7 @@ pub enum What {
     Invite,
     Upload,
     ResumeFile,
+    Evaluation,
 }
 
 impl std::fmt::Display for What {
@@ -84,6 +91,7 @@ impl What {
             What::Invite => ("ссылка на интервью не найдена", "interview link not found"),
             What::Upload => ("загрузка не найдена", "upload not found"),
             What::ResumeFile => ("файл резюме не найден", "resume file not found"),
+            What::Evaluation => ("оценки пока нет", "there is no evaluation yet"),
         };
         lang.pick(ru, en)
     }
@@ -136,6 +144,8 @@ impl ApiError {
                 UploadRefusal::Expired => StatusCode::GONE,
                 UploadRefusal::WrongType { .. } | UploadRefusal::WrongSize { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             },
+            ApiError::InterviewNotStarted | ApiError::InterviewFinished => StatusCode::CONFLICT,
+            ApiError::OverrideNeedsReason => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -165,6 +175,9 @@ impl ApiError {
                 UploadRefusal::WrongType { .. } => "wrong_content_type",
                 UploadRefusal::WrongSize { .. } => "wrong_size",
             },
+            ApiError::InterviewNotStarted => "interview_not_started",
+            ApiError::OverrideNeedsReason => "validation",
+            ApiError::InterviewFinished => "interview_finished",
             ApiError::Internal(_) => "internal",
         }
     }
@@ -200,6 +213,12 @@ impl ApiError {
             ),
             ApiError::Upload(r) => r.message(l),
             ApiError::Unreadable { message_ru, message_en, .. } => l.pick(message_ru.clone(), message_en.clone()),
+            ApiError::OverrideNeedsReason => l.pick(
+                "решение расходится с рекомендацией: укажите причину",
+                "the decision goes against the recommendation: give a reason",
+            ),
+            ApiError::InterviewNotStarted => l.pick("интервью ещё не началось", "the interview has not started yet"),
+            ApiError::InterviewFinished => l.pick("интервью уже завершено, спасибо!", "the interview is already over, thank you!"),
             ApiError::Internal(_) => l.pick(
                 "внутренняя ошибка сервера; мы уже знаем о ней",
                 "internal server error; it has been logged",
@@ -213,6 +232,7 @@ impl ApiError {
             ApiError::Duplicate("email") => Some("email".into()),
             ApiError::BadRequest { field, .. } => field.clone(),
             ApiError::Unreadable { .. } => Some("file".into()),
+            ApiError::OverrideNeedsReason => Some("reason".into()),
             _ => None,
         }
     }

@@ -116,3 +116,8 @@ mod mime_light {
         }
     }
 }
+
+/// A required piece of text at most `max` characters long, trimmed.
+pub fn bounded_text(field: &'static str, raw: &str, max: usize) -> Result<String, ApiError> {
+    Ok(otbor_domain::values::required_text(field, raw, max)?)
+}

@@ -1,5 +1,6 @@
 //! The candidate's side, authorised by the invite token in the link and nothing else: see
-//! the invitation and give consent. The interview itself lands with the interview issue.
+//! the invitation, give consent, take the chat interview (start, answer, finish; a reload
+//! resumes at the same question). Finishing queues the evaluation.
 
 use crate::error::{ApiError, ApiResult, ErrorBody, What};
 use crate::extract::Json;
@@ -7,6 +8,7 @@ use crate::state::AppState;
 use axum::extract::{Path, State};
 use otbor_domain::application::{Actor, Application, Status};
 use otbor_domain::candidate::{Candidate, CandidateFields};
+use otbor_domain::interview::{Channel, InterviewRecord};
 use otbor_domain::invite::{Invite, InviteKind};
 use otbor_domain::secret::TokenHash;
 use otbor_domain::{DomainError, Lang, Reason};
@@ -15,7 +17,12 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(get_interview)).routes(routes!(consent))
+    OpenApiRouter::new()
+        .routes(routes!(get_interview))
+        .routes(routes!(consent))
+        .routes(routes!(start))
+        .routes(routes!(message))
+        .routes(routes!(finish))
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -35,6 +42,49 @@ pub struct InterviewView {
     pub expires_at: chrono::DateTime<chrono::Utc>,
     /// The application's status, once there is one.
     pub status: Option<Status>,
+    /// The chat so far, once the interview has started.
+    pub chat: Option<ChatView>,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ChatTurn {
+    pub number: u32,
+    /// `interviewer` or `candidate`.
+    pub speaker: String,
+    pub text: String,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ChatView {
+    pub turns: Vec<ChatTurn>,
+    /// The question waiting for an answer; `None` once finished.
+    pub question: Option<String>,
+    pub finished: bool,
+    /// Topics covered so far and planned in all, for a progress bar.
+    pub done: u32,
+    pub planned: u32,
+}
+
+fn chat_view(engine: &otbor_interview::Interview) -> ChatView {
+    use otbor_interview::{ItemStatus, Speaker};
+    ChatView {
+        turns: engine
+            .turns
+            .iter()
+            .map(|t| ChatTurn {
+                number: t.number,
+                speaker: match t.speaker {
+                    Speaker::Interviewer => "interviewer".into(),
+                    Speaker::Candidate => "candidate".into(),
+                },
+                text: t.text.clone(),
+            })
+            .collect(),
+        question: engine.awaiting.as_ref().map(|q| q.text.clone()),
+        finished: engine.finished,
+        done: engine.items.iter().filter(|i| !matches!(i.status, ItemStatus::Pending)).count() as u32,
+        planned: engine.items.len() as u32,
+    }
 }
 
 /// Finds the invite of a token; unknown tokens are 404, expired ones 410.
@@ -58,6 +108,13 @@ async fn view(st: &AppState, invite: &Invite) -> ApiResult<InterviewView> {
         Some(id) => st.records.get_application(id).await?.map(|a| a.status),
         None => None,
     };
+    let chat = match invite.application_id {
+        Some(id) => match st.records.get_interview(id).await? {
+            Some(r) => Some(chat_view(&engine_of(&r)?)),
+            None => None,
+        },
+        None => None,
+    };
     Ok(InterviewView {
         company: st.config.company_name.clone(),
         vacancy: InterviewVacancy { title: vacancy.title, description: vacancy.description, language: vacancy.language },
@@ -66,6 +123,7 @@ async fn view(st: &AppState, invite: &Invite) -> ApiResult<InterviewView> {
         consent_given: invite.consent_at.is_some(),
         expires_at: invite.expires_at,
         status,
+        chat,
     })
 }
 
@@ -129,4 +187,151 @@ async fn consent(State(st): State<AppState>, Path(token): Path<String>, Json(req
     st.records.update_invite(&invite, expected).await?;
     tracing::info!(invite_id = %invite.id, application_id = %bound.1, "candidate gave consent");
     Ok(axum::Json(view(&st, &invite).await?))
+}
+
+fn engine_of(r: &InterviewRecord) -> ApiResult<otbor_interview::Interview> {
+    serde_json::from_value(r.state.clone()).map_err(|e| ApiError::Internal(anyhow::anyhow!("interview state of {}: {e}", r.application_id)))
+}
+
+fn state_of(engine: &otbor_interview::Interview) -> ApiResult<serde_json::Value> {
+    serde_json::to_value(engine).map_err(|e| ApiError::Internal(e.into()))
+}
+
+/// The invite's application and candidate, once the candidate has consented.
+async fn consented(st: &AppState, token: &str) -> ApiResult<(Invite, Application)> {
+    let invite = invite(st, token).await?;
+    let (Some(app_id), Some(_)) = (invite.application_id, invite.consent_at) else {
+        return Err(DomainError::ConsentRequired.into());
+    };
+    let app = st.records.get_application(app_id).await?.ok_or(ApiError::NotFound(What::Application))?;
+    Ok((invite, app))
+}
+
+async fn candidate_actor(st: &AppState, app: &Application) -> ApiResult<Actor> {
+    let c = st.records.get_candidate(app.candidate_id).await?.ok_or(ApiError::NotFound(What::Candidate))?;
+    Ok(Actor::Candidate { id: c.id, name: c.full_name })
+}
+
+/// Starts the chat interview (or resumes it at the same question): the plan comes from the
+/// vacancy's requirements and what the resume proves; the application moves to
+/// `in_interview`.
+#[utoipa::path(post, path = "/api/interview/{token}/start", tag = "interview", params(("token" = String, Path)),
+    responses((status = 200, body = InterviewView), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 410, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn start(State(st): State<AppState>, Path(token): Path<String>) -> ApiResult<axum::Json<InterviewView>> {
+    let (invite, app) = consented(&st, &token).await?;
+    if st.records.get_interview(app.id).await?.is_none() {
+        if app.status != Status::AwaitingResponse {
+            return Err(DomainError::InvalidTransition { from: app.status, to: Status::InInterview }.into());
+        }
+        let vacancy = st.records.get_vacancy(app.vacancy_id).await?.ok_or(ApiError::NotFound(What::Vacancy))?;
+        let candidate = st.records.get_candidate(app.candidate_id).await?.ok_or(ApiError::NotFound(What::Candidate))?;
+        let profile = crate::intake::stored_profile(&candidate).map(|s| s.profile);
+        let resume_match = profile.as_ref().map(|p| otbor_screening::match_candidate(p, &vacancy));
+        let plan = otbor_interview::plan(&vacancy, profile.as_ref(), resume_match.as_ref(), otbor_interview::Budget::default());
+        let mut engine = otbor_interview::Interview::new(plan, vacancy.language);
+        engine.next();
+        let now = st.clock.now();
+        let record = InterviewRecord {
+            application_id: app.id,
+            invite_id: invite.id,
+            channel: Channel::Chat,
+            state: state_of(&engine)?,
+            finished: false,
+            started_at: now,
+            updated_at: now,
+            finished_at: None,
+            version: 1,
+        };
+        match st.records.insert_interview(&record).await {
+            // A second tab started it a moment ago: show that one.
+            Ok(()) | Err(otbor_domain::ports::StoreError::Duplicate(_)) => {}
+            Err(e) => return Err(e.into()),
+        }
+        let actor = candidate_actor(&st, &app).await?;
+        let (next, entry) = app.transition(Status::InInterview, &actor, vacancy.manager_id, None, now)?;
+        match st.records.transition_application(&next, app.version, &entry).await {
+            Ok(()) | Err(otbor_domain::ports::StoreError::Conflict) => {}
+            Err(e) => return Err(e.into()),
+        }
+        tracing::info!(application_id = %app.id, "interview started");
+    }
+    Ok(axum::Json(view(&st, &invite).await?))
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AnswerRequest {
+    /// The candidate's answer to the waiting question (data, never instructions).
+    pub text: String,
+}
+
+/// Records the candidate's answer; the engine decides the next question (a follow-up, a
+/// probe, a rephrasing, or the next topic) and records why. After the last one the interview
+/// finishes by itself.
+#[utoipa::path(post, path = "/api/interview/{token}/messages", tag = "interview", params(("token" = String, Path)), request_body = AnswerRequest,
+    responses((status = 200, body = InterviewView), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn message(State(st): State<AppState>, Path(token): Path<String>, Json(req): Json<AnswerRequest>) -> ApiResult<axum::Json<InterviewView>> {
+    let text = crate::extract::bounded_text("text", &req.text, 5000)?;
+    let (invite, app) = consented(&st, &token).await?;
+    let mut record = st.records.get_interview(app.id).await?.ok_or(ApiError::InterviewNotStarted)?;
+    if record.finished {
+        return Err(ApiError::InterviewFinished);
+    }
+    let mut engine = engine_of(&record)?;
+    engine.answer(&text).map_err(|e| ApiError::BadRequest {
+        code: "no_question",
+        message_ru: "сейчас нет вопроса, на который можно ответить".into(),
+        message_en: "there is no question waiting for an answer".into(),
+        field: None,
+        detail: e.to_string(),
+    })?;
+    let finished = matches!(engine.next(), otbor_interview::Step::Finished);
+    let expected = record.version;
+    record.state = state_of(&engine)?;
+    record.updated_at = st.clock.now();
+    record.version += 1;
+    st.records.update_interview(&record, expected).await?;
+    if finished {
+        complete(&st, record, &app).await?;
+    }
+    Ok(axum::Json(view(&st, &invite).await?))
+}
+
+/// Ends the interview now (the candidate has nothing to add); the evaluation is queued.
+#[utoipa::path(post, path = "/api/interview/{token}/finish", tag = "interview", params(("token" = String, Path)),
+    responses((status = 200, body = InterviewView), (status = 409, body = ErrorBody)))]
+async fn finish(State(st): State<AppState>, Path(token): Path<String>) -> ApiResult<axum::Json<InterviewView>> {
+    let (invite, app) = consented(&st, &token).await?;
+    let record = st.records.get_interview(app.id).await?.ok_or(ApiError::InterviewNotStarted)?;
+    if !record.finished {
+        complete(&st, record, &app).await?;
+    }
+    Ok(axum::Json(view(&st, &invite).await?))
+}
+
+/// Marks the interview finished, moves the application to `evaluation` and queues the job.
+async fn complete(st: &AppState, mut record: InterviewRecord, app: &Application) -> ApiResult<()> {
+    let now = st.clock.now();
+    if !record.finished {
+        let mut engine = engine_of(&record)?;
+        engine.finished = true;
+        engine.awaiting = None;
+        let expected = record.version;
+        record.state = state_of(&engine)?;
+        record.finished = true;
+        record.finished_at = Some(now);
+        record.updated_at = now;
+        record.version += 1;
+        st.records.update_interview(&record, expected).await?;
+    }
+    let current = st.records.get_application(app.id).await?.ok_or(ApiError::NotFound(What::Application))?;
+    if current.status == Status::InInterview {
+        let vacancy = st.records.get_vacancy(current.vacancy_id).await?.ok_or(ApiError::NotFound(What::Vacancy))?;
+        let actor = candidate_actor(st, &current).await?;
+        let (next, entry) = current.transition(Status::Evaluation, &actor, vacancy.manager_id, None, now)?;
+        st.records.transition_application(&next, current.version, &entry).await?;
+    }
+    st.jobs.enqueue(&otbor_domain::jobs::EvaluateInterview { application_id: app.id }.message()).await?;
+    tracing::info!(application_id = %app.id, "interview finished; evaluation queued");
+    Ok(())
 }

@@ -5,6 +5,7 @@ pub mod applications;
 pub mod auth;
 pub mod candidates;
 pub mod error;
+pub mod evaluation;
 pub mod extract;
 pub mod intake;
 pub mod interview;
@@ -52,6 +53,7 @@ fn api() -> OpenApiRouter<AppState> {
         .merge(interview::router())
         .merge(uploads::router())
         .merge(matches::router())
+        .merge(evaluation::router())
 }
 
 /// The OpenAPI document, generated from the handlers' annotations.

@@ -1,6 +1,6 @@
 //! The jobs that travel through the queue, by kind, with their payloads.
 
-use crate::ids::{UploadId, VacancyId};
+use crate::ids::{ApplicationId, UploadId, VacancyId};
 use crate::ports::JobMessage;
 use serde::{Deserialize, Serialize};
 
@@ -8,6 +8,19 @@ use serde::{Deserialize, Serialize};
 pub const INGEST_RESUME: &str = "resume.ingest";
 /// A vacancy was created or edited: match the pool against it.
 pub const MATCH_VACANCY: &str = "vacancy.match";
+/// An interview finished: evaluate the candidate against the vacancy.
+pub const EVALUATE_INTERVIEW: &str = "interview.evaluate";
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct EvaluateInterview {
+    pub application_id: ApplicationId,
+}
+
+impl EvaluateInterview {
+    pub fn message(&self) -> JobMessage {
+        JobMessage { kind: EVALUATE_INTERVIEW.into(), payload: serde_json::json!({ "application_id": self.application_id }) }
+    }
+}
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct IngestResume {

@@ -148,7 +148,7 @@ const SEQUENCE: &[&str] = &["сначала", "затем", "потом", "по�
 
 const RESULT: &[&str] = &[
     "сократил", "снизил", "ускорил", "вырос", "выросла", "стало", "выиграл", "увеличил", "уменьшил", "втрое", "вдвое", "раза",
-    "сэкономил", "reduced", "cut ", "increased", "improved", "grew", "saved", "won ", "result", "результат", "%",
+    "сэкономил", "reduced", "cut ", "increased", "improved", "grew", "saved", "won ", "result", "результат", "итог", "%",
 ];
 
 fn count_markers(f: &str, list: &[&str]) -> usize {
@@ -190,7 +190,13 @@ pub fn specificity(text: &str) -> f32 {
     if text.matches(',').count() >= 4 {
         s += 0.5;
     }
-    s -= count_markers(&f, GENERIC) as f32;
+    // Conditions ("если ошибка наша — исправляю, если нет — ...") describe a real procedure.
+    if f.matches("если ").count() + f.matches(" if ").count() >= 2 {
+        s += 0.5;
+    }
+    // A stock phrase weighs less in a long answer that has other content.
+    let penalty = if n >= 25.0 { 0.5 } else { 1.0 };
+    s -= penalty * count_markers(&f, GENERIC) as f32;
     s
 }
 
@@ -373,7 +379,7 @@ pub fn analyse(plan: &Plan, item: usize, turn: u32, text: &str) -> AnswerAnalysi
     } else if evasive && !specific {
         notes.push("deflects the question".into());
         AnswerKind::Evasive
-    } else if wc <= 8 && count_markers(&f, NO_ANSWER) > 0 {
+    } else if wc <= 12 && count_markers(&f, NO_ANSWER) > 0 {
         notes.push("says nothing on the question".into());
         AnswerKind::NoAnswer
     } else if specific {

@@ -334,7 +334,11 @@ impl Interview {
         a.covers = covered;
 
         let st = self.items[q.item].clone();
-        let can_ask = self.fits(1);
+        // One extra question per item (a follow-up, a re-ask or a probe); a rephrasing may be
+        // followed by one more, since the candidate has not yet heard the question they understand.
+        let extras = st.questions.saturating_sub(1);
+        let only_rephrased = extras == 1 && st.rephrase_used && !st.follow_up_used && !st.probe_used;
+        let can_ask = self.fits(1) && (extras == 0 || only_rephrased);
         let label = &item.label;
         let queued = if let (Some(c), false, true) = (a.contradictions.first(), st.probe_used, can_ask) {
             self.items[q.item].probe_used = true;
@@ -412,7 +416,12 @@ impl Interview {
             AnswerKind::Vague | AnswerKind::Generic | AnswerKind::Short => 2,
             _ => 1,
         };
-        self.analyses.iter().filter(|a| a.item == item && a.turn < turn).map(|a| a.kind).max_by_key(|k| rank(*k))
+        // An answer that contradicts the resume is not evidence, however detailed.
+        self.analyses
+            .iter()
+            .filter(|a| a.item == item && a.turn < turn)
+            .map(|a| if a.kind == AnswerKind::Specific && !a.contradictions.is_empty() { AnswerKind::Vague } else { a.kind })
+            .max_by_key(|k| rank(*k))
     }
 
     /// The candidate's turn with this number.

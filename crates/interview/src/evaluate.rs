@@ -24,7 +24,7 @@ pub const ENGINE: &str = "otbor-interview offline";
 /// Thresholds of the decision rule.
 pub const ADVANCE_AT: u8 = 70;
 pub const REJECT_BELOW: u8 = 40;
-pub const MAX_DEFLECTED: usize = 3;
+pub const MAX_DEFLECTED: usize = 2;
 pub const MAX_CONTRADICTED_TURNS: usize = 2;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -286,12 +286,11 @@ pub fn evaluate(vacancy: &Vacancy, profile: Option<&Profile>, resume_text: &str,
 
         let mut resume_evidence = Vec::new();
         if let Some(e) = verdict.and_then(|v| v.evidence.as_ref()) {
-            if resume_text.get(e.span.clone()) == Some(e.value.as_str()) && !e.value.is_empty() {
-                resume_evidence.push(ResumeQuote { text: e.value.clone(), start: e.span.start });
-            } else if let Some(pos) = resume_text.find(e.value.as_str()).filter(|_| !e.value.is_empty()) {
-                resume_evidence.push(ResumeQuote { text: e.value.clone(), start: pos });
-            } else {
-                dropped += 1;
+            let start = if resume_text.get(e.span.clone()) == Some(e.value.as_str()) { Some(e.span.start) } else { resume_text.find(e.value.as_str()) };
+            match start.filter(|_| !e.value.is_empty()).and_then(|st| personal_free(&e.value, pi, profile).map(|(off, q)| (st + off, q))) {
+                // The check every quote passes: it occurs verbatim in the resume text.
+                Some((st, q)) if resume_text.get(st..st + q.len()) == Some(q) => resume_evidence.push(ResumeQuote { text: q.to_string(), start: st }),
+                _ => dropped += 1,
             }
         }
         let mut quote_turns: Vec<u32> = if matches!(finding, InterviewFinding::Evidenced) && !ev_turns.is_empty() { ev_turns.clone() } else { own_turns.clone() };
@@ -459,6 +458,40 @@ pub fn evaluate(vacancy: &Vacancy, profile: Option<&Profile>, resume_text: &str,
         engine: ENGINE.into(),
         input_hash,
     }
+}
+
+/// The part of a resume quote without personal data: a line with an e-mail, a phone number
+/// or the name is narrowed to the segment (between `|`, `;`, `,`, `·`, `•`) about the
+/// requirement, or dropped. Returns the segment's byte offset in `quote` and the segment.
+fn personal_free<'a>(quote: &'a str, item: Option<&PlanItem>, profile: Option<&Profile>) -> Option<(usize, &'a str)> {
+    let name = profile.and_then(|p| p.full_name.as_ref()).map(|n| fold(&n.value)).filter(|n| !n.is_empty());
+    let personal = |s: &str| {
+        s.contains('@') || s.chars().filter(char::is_ascii_digit).count() >= 7 || name.as_ref().is_some_and(|n| fold(s).contains(n.as_str()))
+    };
+    if !personal(quote) {
+        return Some((0, quote));
+    }
+    let mut segments: Vec<(usize, &str)> = Vec::new();
+    let mut start = 0;
+    for (i, c) in quote.char_indices() {
+        if matches!(c, '|' | ';' | ',' | '·' | '•') {
+            segments.push((start, &quote[start..i]));
+            start = i + c.len_utf8();
+        }
+    }
+    segments.push((start, &quote[start..]));
+    let clean: Vec<(usize, &str)> = segments
+        .into_iter()
+        .map(|(o, s)| (o + (s.len() - s.trim_start().len()), s.trim()))
+        .filter(|(_, s)| !s.is_empty() && !personal(s))
+        .collect();
+    let about = |s: &str| {
+        item.is_some_and(|it| {
+            let f = fold(s);
+            it.keywords.iter().any(|k| f.contains(&k.chars().take(5).collect::<String>())) || it.skills.iter().any(|k| f.contains(&fold(k)))
+        })
+    };
+    clean.iter().find(|(_, s)| about(s)).copied()
 }
 
 fn reason_text(ru: bool, resume: Option<VerdictKind>, finding: InterviewFinding, v: EvalVerdict) -> String {

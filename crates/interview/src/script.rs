@@ -92,9 +92,14 @@ fn topic_text(a: &ScriptAnswer) -> String {
     fold(&format!("{} {} {}", a.topic, a.question_hint, a.answer))
 }
 
-fn is_kind(a: &ScriptAnswer, list: &[&str]) -> bool {
-    let f = fold(&format!("{} {}", a.topic, a.question_hint));
-    list.iter().any(|w| f.contains(w))
+/// The topic of a kind (intro, motivation): one whose name says so, else the first whose
+/// question does.
+fn topic_of_kind(script: &Script, list: &[&str]) -> Option<usize> {
+    let has = |s: &str| {
+        let f = fold(s);
+        list.iter().any(|w| f.contains(w))
+    };
+    (0..script.answers.len()).find(|&i| has(&script.answers[i].topic)).or_else(|| (0..script.answers.len()).find(|&i| has(&script.answers[i].question_hint)))
 }
 
 /// How strongly a topic is about a plan item: shared skills count 2, requirement words 1.
@@ -121,13 +126,13 @@ fn choose(iv: &Interview, item: usize, script: &Script, played: &[bool]) -> Opti
     let unplayed = |i: &usize| !played[*i];
     match it.topic {
         Topic::Closing => None,
-        Topic::Opening => (0..script.answers.len()).filter(unplayed).find(|&i| is_kind(&script.answers[i], INTRO)).or_else(|| (!played[0]).then_some(0)),
-        Topic::Motivation => (0..script.answers.len()).filter(unplayed).find(|&i| is_kind(&script.answers[i], MOTIVATION)),
+        Topic::Opening => topic_of_kind(script, INTRO).or(Some(0)).filter(unplayed),
+        Topic::Motivation => topic_of_kind(script, MOTIVATION).filter(unplayed),
         _ => {
             let pending: Vec<usize> = (item..plan.items.len())
                 .filter(|&k| plan.items[k].requirement.is_some() && (k == item || (iv.items[k].status == crate::engine::ItemStatus::Pending && iv.items[k].covered_by.is_none())))
                 .collect();
-            let topics: Vec<usize> = (0..script.answers.len()).filter(unplayed).filter(|&i| !is_kind(&script.answers[i], INTRO) && !is_kind(&script.answers[i], MOTIVATION)).collect();
+            let topics: Vec<usize> = (0..script.answers.len()).filter(unplayed).filter(|&i| Some(i) != topic_of_kind(script, INTRO) && Some(i) != topic_of_kind(script, MOTIVATION)).collect();
             let mut best: Option<(u32, usize)> = None;
             let mut free = None;
             for &t in &topics {
@@ -355,15 +360,50 @@ fn same_decision(a: &Evaluation, b: &Evaluation, with_resume_quotes: bool) -> bo
         let mut e = e.clone();
         e.input_hash.clear();
         e.flags.retain(|f| f.kind != crate::evaluate::FlagKind::PromptInjectionAttempt);
-        if !with_resume_quotes {
-            for r in &mut e.requirements {
+        for r in &mut e.requirements {
+            if with_resume_quotes {
+                // Offsets move with the length of the name; the quoted text must not.
+                r.resume_evidence.iter_mut().for_each(|q| q.start = 0);
+            } else {
                 r.resume_evidence.clear();
             }
+        }
+        if !with_resume_quotes {
             e.dropped_quotes = 0;
         }
         e
     };
     strip(a) == strip(b)
+}
+
+/// The transcript of one script's interview, with every decision, and its evaluation as
+/// JSON: for reading what the engine did.
+pub fn dump(dir: &Path, id: &str) -> Result<String, String> {
+    let ds = DataSet::open(dir)?;
+    let s = ds.scripts()?.into_iter().find(|s| s.id == id).ok_or(format!("no script {id}"))?;
+    let vacancy = ds.vacancy(&s.vacancy_id)?;
+    let profile = ds.profile(&s.candidate_resume)?;
+    let r = play(&s, &vacancy, &profile, SCRIPT_BUDGET, None);
+    let mut out = String::new();
+    for it in &r.interview.plan.items {
+        let _ = writeln!(out, "plan: {:?} {:?} {} | {}", it.topic, it.requirement, it.label, it.reason);
+    }
+    for t in &r.interview.turns {
+        match &t.decision {
+            Some(d) => {
+                let _ = writeln!(out, "[{}] Q ({:?}: {}) {}", t.number, d.kind, d.reason, t.text);
+            }
+            None => {
+                let a = r.interview.analyses.iter().find(|a| a.turn == t.number);
+                let _ = writeln!(out, "[{}] A {} => {:?}", t.number, t.text, a.map(|a| (a.kind, a.specificity, &a.notes, &a.contradictions)));
+            }
+        }
+    }
+    for d in r.interview.decisions.iter().filter(|d| matches!(d.kind, DecisionKind::MoveOn | DecisionKind::Skip)) {
+        let _ = writeln!(out, "decision after {}: {:?} {}", d.after_turn, d.kind, d.reason);
+    }
+    let _ = writeln!(out, "{}", serde_json::to_string_pretty(&r.evaluation).unwrap_or_default());
+    Ok(out)
 }
 
 /// Runs the whole check and returns the figures and a report.

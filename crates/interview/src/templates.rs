@@ -32,7 +32,7 @@ fn req(item: &PlanItem) -> String {
 pub fn question(lang: Lang, item: &PlanItem, purpose: Purpose, fact: Option<&str>) -> String {
     let ru = lang == Lang::Ru;
     let r = req(item);
-    let t = |variants: &[&str]| pick(variants, item, purpose).replace("{req}", &r).replace("{fact}", fact.unwrap_or(""));
+    let t = |variants: &[&str]| pick(variants, item, purpose).replace("{req}", &r).replace("{fact}", fact.unwrap_or("").trim_end_matches('.'));
     match (purpose, item.topic) {
         (Purpose::Close, _) | (Purpose::Ask, Topic::Closing) => {
             if ru {
@@ -118,12 +118,12 @@ pub fn question(lang: Lang, item: &PlanItem, purpose: Purpose, fact: Option<&str
         (Purpose::Probe, _) => {
             if ru {
                 t(&[
-                    "Хочу уточнить: {fact}. Как это соотносится с вашим ответом? Назовите, пожалуйста, компанию, период и что конкретно вы делали.",
+                    "Хочу уточнить: {fact}. Как это соотносится с вашим ответом? Расскажите, пожалуйста, где и когда это было и что именно вы делали.",
                     "Помогите сверить с резюме: {fact}. Расскажите, где и когда это было и в чём состояла ваша роль.",
                 ])
             } else {
                 t(&[
-                    "Let me check this against the resume: {fact}. How does that fit with your answer? Please name the company, the period and what exactly you did.",
+                    "Let me check this against the resume: {fact}. How does that fit with your answer? Please tell me where and when it was and what exactly you did.",
                     "Help me reconcile this with the resume: {fact}. Where and when was it, and what was your role?",
                 ])
             }

@@ -55,7 +55,7 @@ pub fn sentences(s: &str) -> Vec<Range<usize>> {
     while let Some((i, c)) = iter.next() {
         let end_here = match c {
             '\n' | '!' | '?' | ';' => true,
-            '.' => iter.peek().is_none_or(|(_, n)| n.is_whitespace()),
+            '.' => iter.peek().is_none_or(|(_, n)| n.is_whitespace()) && !abbreviation_before(&s[..i]),
             _ => false,
         };
         if end_here {
@@ -75,6 +75,18 @@ pub fn sentences(s: &str) -> Vec<Range<usize>> {
     }
     push(&mut out, start, s.len());
     out
+}
+
+/// Abbreviations that never end a sentence. Ones that often do ("млн.", "т.д.") are left
+/// out: a split too many only shortens a quote, a missed one could glue an instruction to
+/// the sentence before it.
+const ABBREVIATIONS: &[&str] = &["им", "ул", "e.g", "i.e", "mr", "mrs", "dr", "напр"];
+
+/// Whether the text before a full stop ends with an abbreviation or an initial ("им.", "М.").
+fn abbreviation_before(before: &str) -> bool {
+    let word: String = before.chars().rev().take_while(|c| c.is_alphabetic() || *c == '.').collect::<Vec<_>>().into_iter().rev().collect();
+    let n = word.chars().filter(|c| c.is_alphabetic()).count();
+    (n == 1 && word.chars().next().is_some_and(|c| c.is_uppercase())) || ABBREVIATIONS.contains(&fold(&word).as_str())
 }
 
 /// Numbers written in words (Russian stems and English), as values; "one" is left out, it

@@ -77,7 +77,7 @@ pub async fn build(settings: &Settings, demo: bool) -> anyhow::Result<Built> {
 
 /// The job handlers of this process (a job of an unknown kind is retried, then parked).
 pub fn handlers(state: &AppState) -> Handlers {
-    use otbor_domain::jobs::{INGEST_RESUME, IngestResume, MATCH_VACANCY, MatchVacancy};
+    use otbor_domain::jobs::{EVALUATE_INTERVIEW, EvaluateInterview, INGEST_RESUME, IngestResume, MATCH_VACANCY, MatchVacancy};
     let mut h = Handlers::default();
     let st = state.clone();
     h.add(INGEST_RESUME, move |payload| {
@@ -88,6 +88,11 @@ pub fn handlers(state: &AppState) -> Handlers {
     h.add(MATCH_VACANCY, move |payload| {
         let st = st.clone();
         async move { otbor_api::intake::match_vacancy(&st, serde_json::from_value::<MatchVacancy>(payload)?).await }
+    });
+    let st = state.clone();
+    h.add(EVALUATE_INTERVIEW, move |payload| {
+        let st = st.clone();
+        async move { otbor_api::evaluation::evaluate_interview(&st, serde_json::from_value::<EvaluateInterview>(payload)?).await }
     });
     h
 }
