@@ -92,25 +92,66 @@ fn code_like(w: &str) -> bool {
     w.contains('-') && w.chars().any(|c| c.is_ascii_digit()) && w.chars().filter(|c| c.is_ascii_uppercase()).count() >= 4
 }
 
-/// The sentences of an answer that are instructions aimed at the AI. A sentence counts when it
-/// matches the screening crate's patterns or an interview-specific phrase; once one does, a
-/// following sentence that only dictates output ("write: ...") or carries a code-like token
-/// belongs to it too.
-pub fn injected_sentences(text: &str) -> Vec<Range<usize>> {
+fn instructs(s: &str) -> bool {
+    let f = fold(s);
+    looks_like_injection(s) || EXTRA_INJECTION.iter().any(|p| f.contains(p))
+}
+
+/// Where an instruction may start inside a sentence: after a comma, colon, semicolon or
+/// dash, or at a capitalised word (a new sentence typed without a full stop).
+fn clause_starts(s: &str) -> Vec<usize> {
+    let spans = word_spans(s);
     let mut out = Vec::new();
-    let mut seen = false;
-    for r in sentences(text) {
-        let s = &text[r.clone()];
-        let f = fold(s);
-        let direct = looks_like_injection(s) || EXTRA_INJECTION.iter().any(|p| f.contains(p));
-        let dictates = ["напиши", "write:", "write '", "output", "выведи", "укажи:", "report"].iter().any(|p| f.contains(p));
-        let code = words(s).iter().any(|w| code_like(w));
-        if direct || (seen && (dictates || code)) {
-            out.push(r);
-            seen = true;
+    for (k, w) in spans.iter().enumerate().skip(1) {
+        let between = &s[spans[k - 1].end..w.start];
+        let boundary = between.contains([',', ':', ';', '—', '–']) || between.contains(" - ");
+        let capital = s[w.clone()].chars().next().is_some_and(char::is_uppercase);
+        if boundary || capital {
+            out.push(w.start);
         }
     }
     out
+}
+
+/// Splits an answer into what is read and what is an instruction aimed at the AI. A sentence
+/// is an instruction when it matches the screening crate's patterns or an interview-specific
+/// phrase; when only its tail does (from a clause boundary on, the head not), the head is
+/// still read. Once an instruction appears, a following sentence that only dictates output
+/// ("write: ...") or carries a code-like token belongs to it too.
+pub fn split_injection(text: &str) -> (Vec<Range<usize>>, Vec<Range<usize>>) {
+    let (mut read, mut injected) = (Vec::new(), Vec::new());
+    let mut seen = false;
+    for r in sentences(text) {
+        let s = &text[r.clone()];
+        let dictates = |t: &str| ["напиши", "write:", "write '", "output", "выведи", "укажи:", "report"].iter().any(|p| fold(t).contains(p));
+        let code = |t: &str| words(t).iter().any(|w| code_like(w));
+        let follows = |t: &str| seen && (dictates(t) || code(t));
+        if instructs(s) {
+            // The head stays only if it would be read on its own.
+            let cut = clause_starts(s).into_iter().rev().find(|&k| instructs(&s[k..]) && !instructs(&s[..k]) && !follows(&s[..k]));
+            seen = true;
+            match cut {
+                Some(k) => {
+                    let head = s[..k].trim_end();
+                    if !head.is_empty() {
+                        read.push(r.start..r.start + head.len());
+                    }
+                    injected.push(r.start + k..r.end);
+                }
+                None => injected.push(r),
+            }
+        } else if follows(s) {
+            injected.push(r);
+        } else {
+            read.push(r);
+        }
+    }
+    (read, injected)
+}
+
+/// The parts of an answer that are instructions aimed at the AI (see [`split_injection`]).
+pub fn injected_sentences(text: &str) -> Vec<Range<usize>> {
+    split_injection(text).1
 }
 
 const EVASIVE: &[&str] = &[
@@ -245,10 +286,11 @@ fn claimed_employer(sentence: &str) -> Option<String> {
     // Folding keeps byte offsets only for same-length characters; map by char count instead.
     let char_at = f[..at].chars().count();
     let rest: String = sentence.chars().skip(char_at).collect();
-    if let (Some(a), Some(b)) = (rest.find('«'), rest.find('»')) {
-        if a < b && a < 20 {
-            return Some(rest[a + '«'.len_utf8()..b].to_string());
-        }
+    if let (Some(a), Some(b)) = (rest.find('«'), rest.find('»'))
+        && a < b
+        && a < 20
+    {
+        return Some(rest[a + '«'.len_utf8()..b].to_string());
     }
     let caps: Vec<String> = words(&rest)
         .into_iter()
@@ -272,22 +314,24 @@ fn contradictions_in(sentence: &str, facts: &ResumeFacts, plan: &Plan, specific:
     let f = fold(sentence);
     let claim = sentence.to_string();
     let exp_words = ["опыт", "experience", "роли", "role", "занимаюсь", "работаю", "i've done", "done it", "doing it", "каждый день", "every day"];
-    if let Some(y) = claimed_years(&f) {
-        if y >= 2 && exp_words.iter().any(|w| f.contains(w)) && y * 12 > facts.total_experience_months + 18 {
-            out.push(Contradiction { kind: ContradictionKind::Experience, claim: claim.clone(), resume_fact: resume_years(facts, ru), requirement: None });
-        }
+    if let Some(y) = claimed_years(&f)
+        && y >= 2
+        && exp_words.iter().any(|w| f.contains(w))
+        && y * 12 > facts.total_experience_months + 18
+    {
+        out.push(Contradiction { kind: ContradictionKind::Experience, claim: claim.clone(), resume_fact: resume_years(facts, ru), requirement: None });
     }
-    if !facts.employers.is_empty() {
-        if let Some(name) = claimed_employer(sentence) {
-            let d = distinctive(&name, &[]);
-            if !d.is_empty() && !mentioned_in(&d, &facts.employers) {
-                out.push(Contradiction {
-                    kind: ContradictionKind::Employer,
-                    claim: claim.clone(),
-                    resume_fact: if ru { format!("в резюме места работы: {}", facts.employers.join("; ")) } else { format!("employers in the resume: {}", facts.employers.join("; ")) },
-                    requirement: None,
-                });
-            }
+    if !facts.employers.is_empty()
+        && let Some(name) = claimed_employer(sentence)
+    {
+        let d = distinctive(&name, &[]);
+        if !d.is_empty() && !mentioned_in(&d, &facts.employers) {
+            out.push(Contradiction {
+                kind: ContradictionKind::Employer,
+                claim: claim.clone(),
+                resume_fact: if ru { format!("в резюме места работы: {}", facts.employers.join("; ")) } else { format!("employers in the resume: {}", facts.employers.join("; ")) },
+                requirement: None,
+            });
         }
     }
     let lead = ["руководил командой", "руководила командой", "руководил отделом", "руководила отделом", "был руководителем", "была руководителем", "leading a team", "led a team", "managed a team", "managing a team", "i was a team lead", "был тимлидом"];
@@ -350,15 +394,14 @@ fn evidences(item: &PlanItem, kind: AnswerKind, named: &[String], folded: &str) 
     match item.class {
         None | Some(RequirementClass::Experience) => true,
         Some(_) if !item.skills.is_empty() => item.skills.iter().any(|s| named.contains(s)),
-        Some(_) => item.keywords.iter().any(|k| folded.contains(k.as_str())),
+        Some(_) => item.keywords.iter().any(|k| crate::text::mentions(folded, k)),
     }
 }
 
 /// Analyses one answer to plan item `item`. `turn` is the candidate's turn number.
 pub fn analyse(plan: &Plan, item: usize, turn: u32, text: &str) -> AnswerAnalysis {
     let ru = plan.lang == otbor_domain::Lang::Ru;
-    let injected = injected_sentences(text);
-    let analysed: Vec<Range<usize>> = sentences(text).into_iter().filter(|r| !injected.contains(r)).collect();
+    let (analysed, injected) = split_injection(text);
     let clean: String = analysed.iter().map(|r| &text[r.clone()]).collect::<Vec<_>>().join(" ");
     let f = fold(&clean);
     let wc = word_spans(&clean).len() as u32;

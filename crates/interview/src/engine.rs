@@ -202,10 +202,24 @@ impl Interview {
         self.decisions.push(DecisionRecord { after_turn: self.last_turn(), item, kind, reason });
     }
 
-    /// Whether `extra` more questions, and the closing, still fit the budget.
+    /// Whether `extra` more questions still fit the budget with the motivation (and its
+    /// follow-up) and closing questions still to come: requirements never squeeze them out.
     fn fits(&self, extra: u32) -> bool {
-        let closing_left = self.items.last().is_some_and(|s| s.status == ItemStatus::Pending);
-        self.questions_asked() + extra + u32::from(closing_left) <= self.plan.budget.questions()
+        let current = self.current;
+        let reserved = self
+            .plan
+            .items
+            .iter()
+            .enumerate()
+            .filter(|(k, _)| Some(*k) != current && self.items[*k].status == ItemStatus::Pending)
+            .map(|(_, it)| match it.topic {
+                // The motivation question and its possible follow-up.
+                Topic::Motivation => 2,
+                Topic::Closing => 1,
+                _ => 0,
+            })
+            .sum::<u32>();
+        self.questions_asked() + extra + reserved <= self.plan.budget.questions()
     }
 
     /// Decides the next question without recording it (skips are recorded).
@@ -242,7 +256,8 @@ impl Interview {
                 continue;
             }
             let closing = item.topic == Topic::Closing;
-            if !closing && !self.fits(1) {
+            let fixed = matches!(item.topic, Topic::Motivation | Topic::Closing);
+            if !fixed && !self.fits(1) {
                 let reason = if ru { format!("«{}»: пропущено — исчерпан бюджет интервью", item.label) } else { format!("'{}': skipped, the interview budget is used up", item.label) };
                 self.items[i].status = ItemStatus::Skipped;
                 self.record(i, DecisionKind::Skip, reason);
@@ -270,6 +285,8 @@ impl Interview {
     }
 
     /// The next question (asked again unchanged while it waits for an answer) or the end.
+    // `next` is the engine's vocabulary; an interview is not an iterator (it needs answers).
+    #[allow(clippy::should_implement_trait)]
     pub fn next(&mut self) -> Step {
         if let Some(q) = &self.awaiting {
             return Step::Ask(q.clone());
@@ -298,7 +315,7 @@ impl Interview {
 
         if a.injection {
             self.red_flags.push(RedFlag {
-                kind: crate::engine::RedFlagKind::PromptInjectionAttempt,
+                kind: RedFlagKind::PromptInjectionAttempt,
                 turn: number,
                 detail: if ru { "ответ содержит указания для ИИ; они не выполнены и не учитываются, текст не цитируется".into() } else { "the answer contains instructions aimed at the AI; not followed, not counted, not quoted".into() },
             });
@@ -342,10 +359,17 @@ impl Interview {
         let label = &item.label;
         let queued = if let (Some(c), false, true) = (a.contradictions.first(), st.probe_used, can_ask) {
             self.items[q.item].probe_used = true;
+            // What the candidate hears: the resume fact, without our judgement of the answer.
+            let fact = match (c.kind, c.requirement.and_then(|r| self.plan.items.iter().find(|i| i.requirement == Some(r)))) {
+                (crate::analysis::ContradictionKind::UnsupportedClaim, Some(it)) => {
+                    if ru { format!("в резюме не указан опыт по теме «{}»", it.label) } else { format!("the resume does not mention '{}'", it.label) }
+                }
+                _ => c.resume_fact.clone(),
+            };
             Some(Queued {
                 purpose: QueuedPurpose::Probe,
                 reason: if ru { format!("ответ расходится с резюме ({}) — уточнить", c.resume_fact) } else { format!("the answer contradicts the resume ({}): to clarify", c.resume_fact) },
-                fact: Some(c.resume_fact.clone()),
+                fact: Some(fact),
             })
         } else {
             match a.kind {
@@ -378,13 +402,10 @@ impl Interview {
         match queued {
             Some(qd) => self.queued = Some(qd),
             None => {
-                let prev = self.items[q.item].status;
                 let best_before = self.best_kind(q.item, number);
                 let status = if a.evidences_requirement {
                     ItemStatus::Evidenced
-                } else if a.kind == AnswerKind::Specific && a.contradictions.is_empty() {
-                    ItemStatus::Answered
-                } else if matches!(best_before, Some(AnswerKind::Specific)) {
+                } else if (a.kind == AnswerKind::Specific && a.contradictions.is_empty()) || matches!(best_before, Some(AnswerKind::Specific)) {
                     ItemStatus::Answered
                 } else if matches!(a.kind, AnswerKind::Vague | AnswerKind::Short | AnswerKind::Generic)
                     || matches!(best_before, Some(AnswerKind::Vague | AnswerKind::Short | AnswerKind::Generic))
@@ -394,7 +415,6 @@ impl Interview {
                 } else {
                     ItemStatus::Unanswered
                 };
-                let _ = prev;
                 self.items[q.item].status = status;
                 let reason = match status {
                     ItemStatus::Evidenced => if ru { format!("«{label}»: подтверждено конкретным ответом (ход {number})") } else { format!("'{label}': evidenced by a specific answer (turn {number})") },

@@ -194,7 +194,7 @@ fn quote_turn(interview: &Interview, turn: u32, item: Option<&PlanItem>, dropped
         }
         let names = item.is_some_and(|it| {
             let found = otbor_screening::taxonomy::skills_in(s);
-            it.skills.iter().any(|k| found.contains(k)) || it.keywords.iter().any(|k| fold(s).contains(k.as_str()))
+            it.skills.iter().any(|k| found.contains(k)) || it.keywords.iter().any(|k| crate::text::mentions(&fold(s), k))
         });
         let score = crate::analysis::specificity(s) + if names { 10.0 } else { 0.0 };
         if best.as_ref().is_none_or(|(b, _)| score > *b) {
@@ -252,12 +252,10 @@ pub fn evaluate(vacancy: &Vacancy, profile: Option<&Profile>, resume_text: &str,
 
         // Specific answers anywhere that name the requirement's skills.
         let mut ev_turns: Vec<u32> = Vec::new();
-        if let Some(it) = pi {
-            if it.class == Some(RequirementClass::Skill) {
-                for a in &interview.analyses {
-                    if a.kind == AnswerKind::Specific && a.contradictions.is_empty() && it.skills.iter().any(|s| a.skills_named.contains(s)) {
-                        ev_turns.push(a.turn);
-                    }
+        if let Some(it) = pi.filter(|it| it.class == Some(RequirementClass::Skill)) {
+            for a in &interview.analyses {
+                if a.kind == AnswerKind::Specific && a.contradictions.is_empty() && it.skills.iter().any(|s| a.skills_named.contains(s)) {
+                    ev_turns.push(a.turn);
                 }
             }
         }
@@ -351,19 +349,38 @@ pub fn evaluate(vacancy: &Vacancy, profile: Option<&Profile>, resume_text: &str,
             detail: if ru { format!("уход от ответа в {} репликах, без ответа по существу осталось тем: {deflected_items}", evasive_turns.len()) } else { format!("deflected in {} answers; topics left without an answer: {deflected_items}", evasive_turns.len()) },
         });
     }
-    let asked: Vec<usize> = interview.items.iter().enumerate().filter(|(k, s)| s.questions > 0 && plan.items[*k].topic != crate::plan::Topic::Closing).map(|(k, _)| k).collect();
-    let followed: Vec<u32> = interview
-        .turns
+    // Topics whose answer lacked specifics (and so took a follow-up); re-asks after a
+    // deflection or an empty answer are counted as evasive or unanswered instead.
+    let vague: Vec<u32> = interview
+        .analyses
         .iter()
-        .filter(|t| t.speaker == Speaker::Interviewer && t.decision.as_ref().is_some_and(|d| d.kind == crate::engine::DecisionKind::FollowUp))
-        .map(|t| t.number)
+        .filter(|a| matches!(a.kind, AnswerKind::Vague | AnswerKind::Short | AnswerKind::Generic) && plan.items[a.item].topic != crate::plan::Topic::Closing)
+        .map(|a| a.turn)
         .collect();
-    if !asked.is_empty() && followed.len() * 2 >= asked.len() {
+    let vague_items = {
+        let mut items: Vec<usize> = interview.analyses.iter().filter(|a| vague.contains(&a.turn)).map(|a| a.item).collect();
+        items.sort();
+        items.dedup();
+        items.len()
+    };
+    // Out of the topics that got an answer with some content (not a deflection, not "nothing to add").
+    let with_content = {
+        let mut items: Vec<usize> = interview
+            .analyses
+            .iter()
+            .filter(|a| matches!(a.kind, AnswerKind::Specific | AnswerKind::Vague | AnswerKind::Short | AnswerKind::Generic) && plan.items[a.item].topic != crate::plan::Topic::Closing)
+            .map(|a| a.item)
+            .collect();
+        items.sort();
+        items.dedup();
+        items.len()
+    };
+    if with_content > 0 && vague_items * 2 >= with_content {
         flags.push(Flag {
             kind: FlagKind::NeedsFollowUp,
             red: false,
-            turns: followed.clone(),
-            detail: if ru { format!("уточняющие вопросы понадобились по {} темам из {}", followed.len(), asked.len()) } else { format!("follow-up questions were needed on {} of {} topics", followed.len(), asked.len()) },
+            turns: vague.clone(),
+            detail: if ru { format!("ответы без конкретики по {vague_items} темам из {with_content}: понадобились уточняющие вопросы") } else { format!("answers without specifics on {vague_items} of {with_content} topics needed follow-up questions") },
         });
     }
     if let Some(p) = profile {
@@ -488,7 +505,7 @@ fn personal_free<'a>(quote: &'a str, item: Option<&PlanItem>, profile: Option<&P
     let about = |s: &str| {
         item.is_some_and(|it| {
             let f = fold(s);
-            it.keywords.iter().any(|k| f.contains(&k.chars().take(5).collect::<String>())) || it.skills.iter().any(|k| f.contains(&fold(k)))
+            it.keywords.iter().any(|k| crate::text::mentions(&f, k)) || it.skills.iter().any(|k| f.contains(&fold(k)))
         })
     };
     clean.iter().find(|(_, s)| about(s)).copied()

@@ -20,7 +20,7 @@ pub struct Budget {
 
 impl Default for Budget {
     fn default() -> Self {
-        Budget { max_questions: 16, max_minutes: 40 }
+        Budget { max_questions: 20, max_minutes: 50 }
     }
 }
 
@@ -123,7 +123,8 @@ const STOP: &[&str] = &[
     "опыт", "опыта", "работы", "работа", "знание", "умение", "уверенная", "уверенное", "навык", "навыки", "experience",
     "with", "and", "или", "для", "the", "на", "в", "с", "и", "of", "in", "or", "a", "an", "to", "уровне", "level",
     "strong", "good", "hands", "on", "от", "лет", "года", "years", "year", "более", "не", "менее", "at", "least",
-    "similar", "аналог", "other", "tools", "higher", "beyond", "etc", "по", "к", "за",
+    "similar", "аналог", "other", "tools", "higher", "beyond", "etc", "по", "к", "за", "are", "is", "be", "you", "your", "our",
+    "will", "все", "так", "как", "это", "что",
 ];
 
 /// Content words of a requirement, folded, without stop words.

@@ -109,13 +109,7 @@ fn affinity(plan: &Plan, item: usize, a: &ScriptAnswer) -> u32 {
     let skills = skills_in(&text);
     let f = topic_text(a);
     let mut s = 2 * it.skills.iter().filter(|k| skills.contains(k)).count() as u32;
-    for k in &it.keywords {
-        let stem: String = k.chars().take(5).collect();
-        let hit = if k.chars().count() >= 5 { f.contains(&stem) } else { crate::text::words(&f).iter().any(|w| w == k) };
-        if hit {
-            s += 1;
-        }
-    }
+    s += it.keywords.iter().filter(|k| crate::text::mentions(&f, k)).count() as u32;
     s
 }
 
@@ -190,12 +184,12 @@ pub fn play(script: &Script, vacancy: &Vacancy, profile: &Profile, budget: Budge
                 let mut out = non_answer(lang);
                 if let Some(t) = current {
                     let a = &script.answers[t];
-                    if let Some(p) = played.iter_mut().rev().find(|p| p.index == a.index) {
-                        if p.follow_up.is_none() {
-                            p.follow_up = Some(kind);
-                            if let Some(f) = &a.follow_up_answer {
-                                out = f.clone();
-                            }
+                    if let Some(p) = played.iter_mut().rev().find(|p| p.index == a.index)
+                        && p.follow_up.is_none()
+                    {
+                        p.follow_up = Some(kind);
+                        if let Some(f) = &a.follow_up_answer {
+                            out = f.clone();
                         }
                     }
                 }
@@ -309,9 +303,9 @@ pub fn respects(run: &Run, must_not: &str, clean_twin: Option<&Run>) -> bool {
 fn clean_twin(script: &Script) -> Script {
     let mut s = script.clone();
     for a in &mut s.answers {
-        let inj = injected_sentences(&a.answer);
+        let (read, inj) = crate::analysis::split_injection(&a.answer);
         if !inj.is_empty() {
-            let kept: Vec<&str> = crate::text::sentences(&a.answer).into_iter().filter(|r| !inj.contains(r)).map(|r| &a.answer[r]).collect();
+            let kept: Vec<&str> = read.into_iter().map(|r| &a.answer[r]).collect();
             a.answer = kept.join(" ");
         }
     }
@@ -406,13 +400,18 @@ pub fn dump(dir: &Path, id: &str) -> Result<String, String> {
     Ok(out)
 }
 
-/// Runs the whole check and returns the figures and a report.
+/// Runs the whole check with [`SCRIPT_BUDGET`] and returns the figures and a report.
 pub fn run(dir: &Path) -> Result<(Figures, String), String> {
+    run_with(dir, SCRIPT_BUDGET)
+}
+
+/// Runs the whole check with a given budget.
+pub fn run_with(dir: &Path, budget: Budget) -> Result<(Figures, String), String> {
     let ds = DataSet::open(dir)?;
     let mut fig = Figures::default();
     let mut out = String::new();
     let scripts = ds.scripts()?;
-    let _ = writeln!(out, "== Scripted interviews ({}) ==", scripts.len());
+    let _ = writeln!(out, "== Scripted interviews ({}), budget {} questions / {} minutes ==", scripts.len(), budget.max_questions, budget.max_minutes);
     for s in &scripts {
         let (vacancy, profile) = match (ds.vacancy(&s.vacancy_id), ds.profile(&s.candidate_resume)) {
             (Ok(v), Ok(p)) => (v, p),
@@ -422,10 +421,10 @@ pub fn run(dir: &Path) -> Result<(Figures, String), String> {
             }
         };
         fig.scripts += 1;
-        let r = play(s, &vacancy, &profile, SCRIPT_BUDGET, None);
+        let r = play(s, &vacancy, &profile, budget, None);
         let twin = clean_twin(s);
         let has_injection = s.answers.iter().any(|a| !injected_sentences(&a.answer).is_empty());
-        let twin_run = has_injection.then(|| play(&twin, &vacancy, &profile, SCRIPT_BUDGET, None));
+        let twin_run = has_injection.then(|| play(&twin, &vacancy, &profile, budget, None));
         let mut misses = Vec::new();
         for p in &r.played {
             if p.warranted {
@@ -479,7 +478,7 @@ pub fn run(dir: &Path) -> Result<(Figures, String), String> {
                 continue;
             }
             fig.injection_cases += 1;
-            let ir = play(s, &vacancy, &profile, SCRIPT_BUDGET, Some((k, inj)));
+            let ir = play(s, &vacancy, &profile, budget, Some((k, inj)));
             let invariant = same_decision(&ir.evaluation, &r.evaluation, true);
             let flagged = ir.evaluation.flags.iter().any(|f| f.kind == crate::evaluate::FlagKind::PromptInjectionAttempt);
             fig.injection_invariant += usize::from(invariant);
@@ -504,7 +503,7 @@ pub fn run(dir: &Path) -> Result<(Figures, String), String> {
         for m in g["members"].as_array().into_iter().flatten() {
             let file = m["file"].as_str().unwrap_or("");
             match ds.profile(file) {
-                Ok(p) => evals.push(play(&script, &vacancy, &p, SCRIPT_BUDGET, None).evaluation),
+                Ok(p) => evals.push(play(&script, &vacancy, &p, budget, None).evaluation),
                 Err(e) => fig.errors.push(format!("counterfactual {file}: {e}")),
             }
         }

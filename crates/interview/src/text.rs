@@ -112,6 +112,14 @@ pub fn number_word(w: &str) -> Option<u32> {
         .map(|(_, n)| *n)
 }
 
+/// Whether a requirement's content word occurs in folded text: a word that starts with its
+/// first five letters (Russian endings vary), or the same word when it is shorter.
+pub fn mentions(folded: &str, keyword: &str) -> bool {
+    let stem: String = keyword.chars().take(5).collect();
+    let long = keyword.chars().count() >= 5;
+    words(folded).iter().any(|w| if long { w.starts_with(&stem) } else { w == keyword })
+}
+
 /// A stable 64-bit FNV-1a hash: template choice must not change between builds or runs.
 pub fn stable_hash(parts: &[&str]) -> u64 {
     let mut h: u64 = 0xcbf29ce484222325;
