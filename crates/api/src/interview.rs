@@ -229,7 +229,7 @@ async fn start(State(st): State<AppState>, Path(token): Path<String>) -> ApiResu
         let resume_match = profile.as_ref().map(|p| otbor_screening::match_candidate(p, &vacancy));
         let plan = otbor_interview::plan(&vacancy, profile.as_ref(), resume_match.as_ref(), otbor_interview::Budget::default());
         let mut engine = otbor_interview::Interview::new(plan, vacancy.language);
-        engine.next();
+        engine.next_phrased(&otbor_interview::Phraser::new(st.llm.clone())).await;
         let now = st.clock.now();
         let record = InterviewRecord {
             application_id: app.id,
@@ -285,7 +285,8 @@ async fn message(State(st): State<AppState>, Path(token): Path<String>, Json(req
         field: None,
         detail: e.to_string(),
     })?;
-    let finished = matches!(engine.next(), otbor_interview::Step::Finished);
+    let phraser = otbor_interview::Phraser::new(st.llm.clone());
+    let finished = matches!(engine.next_phrased(&phraser).await, otbor_interview::Step::Finished);
     let expected = record.version;
     record.state = state_of(&engine)?;
     record.updated_at = st.clock.now();
