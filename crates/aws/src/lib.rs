@@ -24,8 +24,14 @@ use aws_config::{BehaviorVersion, ConfigLoader, Region};
 /// The SDK configuration loader with the region and, for a local emulator, the endpoint set;
 /// callers may add more (static credentials in tests) before `load()`.
 pub fn config_loader(endpoint_url: Option<&str>, region: &str) -> ConfigLoader {
-    let loader =
-        aws_config::defaults(BehaviorVersion::latest()).region(Region::new(region.to_owned()));
+    // One TLS stack in the binaries: rustls with ring, as reqwest uses (see Cargo.toml).
+    use aws_smithy_http_client::tls::{Provider, rustls_provider::CryptoMode};
+    let http = aws_smithy_http_client::Builder::new()
+        .tls_provider(Provider::Rustls(CryptoMode::Ring))
+        .build_https();
+    let loader = aws_config::defaults(BehaviorVersion::latest())
+        .region(Region::new(region.to_owned()))
+        .http_client(http);
     match endpoint_url {
         Some(url) => loader.endpoint_url(url),
         None => loader,
