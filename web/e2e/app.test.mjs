@@ -40,6 +40,9 @@ describe("Otbor web app", () => {
     await page.getByRole("button", { name: "Войти" }).click();
     await page.waitForURL(/\/vacancies\?state=all$/, { waitUntil: "commit" });
     await page.getByTestId("current-role").getByText("Менеджер").waitFor();
+    // The page (a lazily loaded chunk) must have loaded its data before the session goes away,
+    // or its own first request gets the 401 before the click below.
+    await page.getByTestId("vacancy-card").first().waitFor();
     await shot(page, "02-vacancies");
 
     // The session vanishes (cookies cleared): the next API call answers 401 and we go to login.
@@ -474,14 +477,14 @@ describe("Otbor web app", () => {
     await row.getByRole("link").click();
     await page.waitForURL(/\/candidates\/[^/]+$/, { waitUntil: "commit" });
     await page.getByTestId("candidate-contacts").getByText(email).waitFor();
-    await page.getByText("resume.txt").waitFor();
+    await page.getByRole("link", { name: "resume.txt" }).waitFor();
 
     // Suitable vacancies come from matching; "+" assigns the candidate to one of them.
     const matches = page.getByTestId("match-list");
     await matches.waitFor();
     const first = matches.locator("li").first();
     const title = (await first.getByRole("link").textContent())?.trim();
-    await first.getByRole("button").click();
+    await first.getByRole("button", { name: /^Назначить/ }).click();
     await page.getByTestId("application").filter({ hasText: title }).waitFor();
     await shot(page, "06c-candidate-from-resume");
     await page.context().close();

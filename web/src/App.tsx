@@ -18,6 +18,7 @@ const CandidatePage = page(() => import("@/features/candidates/components/Candid
 const VacanciesPage = page(() => import("@/features/vacancies/components/VacanciesPage"), "VacanciesPage");
 const VacancyPage = page(() => import("@/features/vacancies/components/VacancyPage"), "VacancyPage");
 const VacancyFormPage = page(() => import("@/features/vacancies/components/VacancyFormPage"), "VacancyFormPage");
+const UploadsPage = page(() => import("@/features/uploads/components/UploadsPage"), "UploadsPage");
 const UsersPage = page(() => import("@/features/users/components/UsersPage"), "UsersPage");
 
 function Loading() {
@@ -46,6 +47,7 @@ const router = createBrowserRouter([
       { path: "vacancies/new", element: s(<VacancyFormPage />) },
       { path: "vacancies/:id", element: s(<VacancyPage />) },
       { path: "vacancies/:id/edit", element: s(<VacancyFormPage />) },
+      { path: "uploads", element: s(<UploadsPage />) },
       { path: "users", element: s(<UsersPage />) },
       { path: "*", element: <NotFound /> },
       // Errors of a page stay inside the shell, so the navigation still works.

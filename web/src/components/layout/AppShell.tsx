@@ -1,6 +1,6 @@
 //! The signed-in layout: sidebar navigation and a header with the user, language switch and logout.
 import { NavLink, Outlet, useNavigate } from "react-router";
-import { BriefcaseIcon, LogOutIcon, UsersIcon, UserSearchIcon } from "lucide-react";
+import { BriefcaseIcon, LogOutIcon, UploadCloudIcon, UsersIcon, UserSearchIcon } from "lucide-react";
 import { Button } from "@/components/ui/button";
 import { Badge } from "@/components/ui/badge";
 import { LangSwitch } from "@/components/common/LangSwitch";
@@ -56,6 +56,7 @@ export function AppShell({ user }: { user: User }) {
         <nav aria-label={t("nav.main")} className="flex flex-col gap-1 p-2">
           <NavItem to="/candidates" icon={<UserSearchIcon />} label={t("nav.candidates")} />
           <NavItem to="/vacancies" icon={<BriefcaseIcon />} label={t("nav.vacancies")} />
+          <NavItem to="/uploads" icon={<UploadCloudIcon />} label={t("nav.uploads")} />
           {can.manageUsers(user.role) && (
             <NavItem to="/users" icon={<UsersIcon />} label={t("nav.users")} />
           )}

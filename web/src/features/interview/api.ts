@@ -23,3 +23,18 @@ export function useConsent(token: string) {
     onSuccess: (info) => qc.setQueryData(["interview", token], info),
   });
 }
+
+/** The server answers every chat step with the whole view; it replaces the cached one. */
+function useChatStep<V>(token: string, path: string, body?: (v: V) => unknown) {
+  const qc = useQueryClient();
+  return useMutation({
+    meta: { silent: true },
+    mutationFn: (v: V) =>
+      api.post(`/api/interview/${encodeURIComponent(token)}/${path}`, InterviewInfo, body ? body(v) : undefined),
+    onSuccess: (info) => qc.setQueryData(["interview", token], info),
+  });
+}
+
+export const useStartInterview = (token: string) => useChatStep<void>(token, "start");
+export const useSendAnswer = (token: string) => useChatStep<string>(token, "messages", (text) => ({ text }));
+export const useFinishInterview = (token: string) => useChatStep<void>(token, "finish");

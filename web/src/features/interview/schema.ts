@@ -1,7 +1,24 @@
-//! The candidate's side of an invite: what the token shows and the consent it asks for.
+//! The candidate's side of an invite: what the token shows, the consent it asks for, the chat.
 import { z } from "zod";
 import { orNull, Status, Timestamp } from "@/lib/schema";
 import { PHONE_LIKE } from "@/features/candidates/schema";
+
+export const ChatTurn = z.object({
+  number: z.number().int(),
+  speaker: z.enum(["interviewer", "candidate"]).or(z.string()),
+  text: z.string(),
+});
+export type ChatTurn = z.infer<typeof ChatTurn>;
+
+/** The chat once started: the turns so far, the question waiting for an answer, progress. */
+export const ChatView = z.object({
+  turns: z.array(ChatTurn),
+  question: orNull(z.string()),
+  finished: z.boolean(),
+  done: z.number().int(),
+  planned: z.number().int(),
+});
+export type ChatView = z.infer<typeof ChatView>;
 
 export const InterviewInfo = z.object({
   company: z.string(),
@@ -15,6 +32,7 @@ export const InterviewInfo = z.object({
   consent_given: z.boolean(),
   expires_at: Timestamp,
   status: orNull(Status.or(z.string())),
+  chat: orNull(ChatView),
 });
 export type InterviewInfo = z.infer<typeof InterviewInfo>;
 

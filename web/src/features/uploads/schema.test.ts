@@ -1,6 +1,6 @@
 //! Upload tickets and intake statuses as the API returns them; content types for odd files.
 import { describe, expect, it } from "vitest";
-import { contentTypeOf, isSettled, UploadTicket } from "./schema";
+import { contentTypeOf, isSettled, MAX_RESUME_BYTES, resumeFileProblem, UploadTicket } from "./schema";
 
 describe("UploadTicket", () => {
   it("parses a ticket and each intake state", () => {
@@ -40,5 +40,22 @@ describe("contentTypeOf", () => {
       "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     );
     expect(contentTypeOf({ name: "blob", type: "" })).toBe("application/octet-stream");
+  });
+});
+
+describe("resumeFileProblem", () => {
+  it("accepts PDF, DOCX, TXT and MD up to 10 MB, whatever the case of the extension", () => {
+    for (const name of ["cv.pdf", "Резюме.DOCX", "cv.txt", "notes.md"]) {
+      expect(resumeFileProblem({ name, size: 1000 }), name).toBeNull();
+    }
+    expect(resumeFileProblem({ name: "cv.pdf", size: MAX_RESUME_BYTES })).toBeNull();
+  });
+
+  it("refuses other types, empty files and files over 10 MB", () => {
+    expect(resumeFileProblem({ name: "photo.jpg", size: 1000 })).toBe("badType");
+    expect(resumeFileProblem({ name: "cv.doc", size: 1000 })).toBe("badType");
+    expect(resumeFileProblem({ name: "README", size: 1000 })).toBe("badType");
+    expect(resumeFileProblem({ name: "cv.pdf", size: 0 })).toBe("emptyFile");
+    expect(resumeFileProblem({ name: "cv.pdf", size: MAX_RESUME_BYTES + 1 })).toBe("tooBig");
   });
 });

@@ -50,3 +50,19 @@ export function contentTypeOf(file: { name: string; type: string }): string {
 
 /** Intake is still running while the file is pending or uploaded. */
 export const isSettled = (s: UploadStatus) => s.state === "done" || s.state === "failed";
+
+/** The largest resume the server accepts. */
+export const MAX_RESUME_BYTES = 10 * 1024 * 1024;
+export const RESUME_EXTENSIONS = ["pdf", "docx", "txt", "md"] as const;
+
+/**
+ * Why a file cannot be uploaded as a resume, checked before asking the server (which checks the
+ * same again): a wrong kind of file, an empty one or one over 10 MB.
+ */
+export function resumeFileProblem(file: { name: string; size: number }): "badType" | "emptyFile" | "tooBig" | null {
+  const ext = file.name.includes(".") ? (file.name.split(".").pop()?.toLowerCase() ?? "") : "";
+  if (!(RESUME_EXTENSIONS as readonly string[]).includes(ext)) return "badType";
+  if (file.size === 0) return "emptyFile";
+  if (file.size > MAX_RESUME_BYTES) return "tooBig";
+  return null;
+}

@@ -40,3 +40,31 @@ export function formatBytes(lang: Lang, size: number): string {
   const n = new Intl.NumberFormat(locales[lang], { maximumFractionDigits: i === 0 ? 0 : 1 }).format(v);
   return `${n} ${units[i]}`;
 }
+
+/** A month and year ("мар. 2019 г." / "Mar 2019"), or the year alone when the month is unknown. */
+export function formatMonthYear(lang: Lang, year: number, month?: number | null): string {
+  if (!month) return String(year);
+  // Noon UTC on the 15th: the same month in every time zone.
+  const d = new Date(Date.UTC(year, month - 1, 15, 12));
+  return new Intl.DateTimeFormat(locales[lang], { month: "short", year: "numeric", timeZone: "UTC" }).format(d);
+}
+
+/** ISO codes of the languages the resume reader names (in English). */
+const LANGUAGE_CODES: Record<string, string> = {
+  Arabic: "ar", Armenian: "hy", Azerbaijani: "az", Bashkir: "ba", Belarusian: "be", Chechen: "ce",
+  Chinese: "zh", English: "en", French: "fr", Georgian: "ka", German: "de", Italian: "it",
+  Japanese: "ja", Kazakh: "kk", Korean: "ko", Kyrgyz: "ky", Polish: "pl", Russian: "ru",
+  Spanish: "es", Tajik: "tg", Tatar: "tt", Turkish: "tr", Ukrainian: "uk", Uzbek: "uz",
+};
+
+/** The name of a language in the UI language, capitalised; unknown names are shown as given. */
+export function languageName(lang: Lang, english: string): string {
+  const code = LANGUAGE_CODES[english];
+  if (!code) return english;
+  try {
+    const name = new Intl.DisplayNames([locales[lang]], { type: "language" }).of(code) ?? english;
+    return name.charAt(0).toLocaleUpperCase(locales[lang]) + name.slice(1);
+  } catch {
+    return english;
+  }
+}

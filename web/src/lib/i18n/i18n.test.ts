@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { dictionaries, translate, type MessageKey } from "./index";
 import { isPluralForms, REQUIRED_CATEGORIES, type Lang } from "./plural";
-import { formatDateTime, formatPercent } from "./format";
+import { formatDateTime, formatMonthYear, formatPercent, languageName } from "./format";
 
 const langs: Lang[] = ["ru", "en"];
 const placeholders = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
@@ -66,5 +66,19 @@ describe("formatting", () => {
   it("shows a dash for a missing rate", () => {
     expect(formatPercent("en", null)).toBe("—");
     expect(formatPercent("en", 0.5)).toBe("50%");
+  });
+});
+
+describe("month and language names", () => {
+  it("shows a month and year, or the year alone", () => {
+    expect(formatMonthYear("en", 2019, 3)).toMatch(/Mar.*2019/);
+    expect(formatMonthYear("ru", 2019, 3)).toMatch(/мар.*2019/);
+    expect(formatMonthYear("ru", 2019, null)).toBe("2019");
+  });
+
+  it("names languages in the UI language and keeps unknown names", () => {
+    expect(languageName("ru", "English")).toBe("Английский");
+    expect(languageName("en", "Tatar")).toBe("Tatar");
+    expect(languageName("ru", "Klingon")).toBe("Klingon");
   });
 });

@@ -1,7 +1,7 @@
 //! The tiny i18n: Russian first, English switchable, the choice kept in localStorage.
 import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from "react";
 import { en } from "./en";
-import { formatBytes, formatDate, formatDateTime, formatPercent } from "./format";
+import { formatBytes, formatDate, formatDateTime, formatMonthYear, formatPercent, languageName } from "./format";
 import { isPluralForms, plural, type Lang, type PluralForms } from "./plural";
 import { ru } from "./ru";
 
@@ -47,6 +47,17 @@ export function translateCount(lang: Lang, key: PluralKey, count: number): strin
   return isPluralForms(v) ? plural(lang, v, count) : String(v);
 }
 
+/** A length of experience: "5 лет 3 месяца", "1 year 2 months", "2 года", "3 месяца". */
+export function formatDuration(lang: Lang, months: number): string {
+  const m = Math.max(0, Math.round(months));
+  const years = Math.floor(m / 12);
+  const rest = m % 12;
+  const parts: string[] = [];
+  if (years > 0) parts.push(translateCount(lang, "common.years", years));
+  if (rest > 0 || years === 0) parts.push(translateCount(lang, "common.months", rest));
+  return parts.join(" ");
+}
+
 type I18n = {
   lang: Lang;
   setLang: (l: Lang) => void;
@@ -58,6 +69,12 @@ type I18n = {
   date: (iso: string | null | undefined) => string;
   percent: (rate: number | null | undefined) => string;
   bytes: (n: number) => string;
+  /** Months of experience as years and months. */
+  duration: (months: number) => string;
+  /** "мар. 2019" from a year and an optional month. */
+  monthYear: (year: number, month?: number | null) => string;
+  /** A language's name in the UI language from its English name ("English" -> "английский"). */
+  languageName: (english: string) => string;
 };
 
 const I18nContext = createContext<I18n | null>(null);
@@ -88,6 +105,9 @@ export function I18nProvider({ children }: { children: ReactNode }) {
       date: (iso) => formatDate(lang, iso),
       percent: (r) => formatPercent(lang, r),
       bytes: (n) => formatBytes(lang, n),
+      duration: (m) => formatDuration(lang, m),
+      monthYear: (y, m) => formatMonthYear(lang, y, m),
+      languageName: (name) => languageName(lang, name),
     }),
     [lang, setLang],
   );

@@ -1,7 +1,7 @@
 //! Russian and English plural forms chosen by Intl.PluralRules.
 import { describe, expect, it } from "vitest";
 import { plural } from "./plural";
-import { translateCount } from "./index";
+import { formatDuration, translateCount } from "./index";
 
 const candidate = { one: "{count} кандидат", few: "{count} кандидата", many: "{count} кандидатов", other: "{count} кандидата" };
 
@@ -43,5 +43,32 @@ describe("English plural forms", () => {
     expect(translateCount("en", "candidates.count", 0)).toBe("0 candidates");
     expect(translateCount("en", "candidates.count", 2)).toBe("2 candidates");
     expect(translateCount("en", "candidates.count", 21)).toBe("21 candidates");
+  });
+});
+
+describe("lengths of experience", () => {
+  it.each([
+    [63, "5 лет 3 месяца"],
+    [12, "1 год"],
+    [13, "1 год 1 месяц"],
+    [26, "2 года 2 месяца"],
+    [34, "2 года 10 месяцев"],
+    [5, "5 месяцев"],
+    [0, "0 месяцев"],
+    [252, "21 год"],
+  ])("%i months in Russian is %s", (n, expected) => {
+    expect(formatDuration("ru", n)).toBe(expected);
+  });
+
+  it("reads in English too", () => {
+    expect(formatDuration("en", 63)).toBe("5 years 3 months");
+    expect(formatDuration("en", 13)).toBe("1 year 1 month");
+  });
+
+  it("uses the genitive after «от» for minimum experience", () => {
+    expect(translateCount("ru", "common.yearsFrom", 1)).toBe("от 1 года");
+    expect(translateCount("ru", "common.yearsFrom", 3)).toBe("от 3 лет");
+    expect(translateCount("ru", "common.yearsFrom", 5)).toBe("от 5 лет");
+    expect(translateCount("ru", "common.yearsFrom", 21)).toBe("от 21 года");
   });
 });

@@ -1,4 +1,6 @@
-//! One candidate: contacts, resume, applications with history, interviews, suitable vacancies.
+//! One candidate: the profile read from the resume (with its text and warnings), contacts, resume
+//! files, applications with history, interviews, suitable vacancies.
+import { useMemo } from "react";
 import { useParams } from "react-router";
 import {
   FileTextIcon,
@@ -25,8 +27,11 @@ import { useI18n } from "@/lib/i18n";
 import { useCandidate, useUpdateCandidate } from "../api";
 import { useCandidateMatches } from "@/features/matching/api";
 import { MatchList } from "@/features/matching/components/MatchList";
+import { CandidateEvaluations } from "@/features/evaluation/components/CandidateEvaluations";
+import { readProfile } from "../profile";
 import type { Candidate } from "../schema";
 import { CandidateFormDialog } from "./CandidateFormDialog";
+import { FlagWarning, ResumeHighlight, ResumeProfileSection, useResumeSelection } from "./ResumeProfile";
 
 function ContactRow({ icon, label, value }: { icon: React.ReactNode; label: string; value: React.ReactNode }) {
   return (
@@ -93,6 +98,8 @@ export function CandidatePage() {
   const { t, td, date } = useI18n();
   const user = useCurrentUser();
   const candidate = useCandidate(id);
+  const stored = useMemo(() => readProfile(candidate.data?.profile), [candidate.data?.profile]);
+  const highlight = useResumeSelection(stored);
   const update = useUpdateCandidate(id ?? "");
   const apps = useApplications({ candidate_id: id, per_page: 100 }, !!id);
 
@@ -141,8 +148,21 @@ export function CandidatePage() {
           </>
         }
       />
+      {stored && <FlagWarning flags={stored.profile.flags} />}
       <div className="grid gap-6 lg:grid-cols-3">
         <div className="space-y-6 lg:col-span-2">
+          <CandidateEvaluations applications={apps.data?.items ?? []} />
+          {stored && <ResumeProfileSection candidate={c} stored={stored} state={highlight} />}
+          <Card>
+            <CardHeader>
+              <CardTitle>{t("candidate.matches")}</CardTitle>
+            </CardHeader>
+            <CardContent>
+              <ResumeHighlight.Provider value={highlight.text ? highlight.pick : null}>
+                <Matches candidateId={c.id} />
+              </ResumeHighlight.Provider>
+            </CardContent>
+          </Card>
           <Card>
             <CardHeader>
               <CardTitle>{t("candidate.applications")}</CardTitle>
@@ -188,14 +208,6 @@ export function CandidatePage() {
             </CardHeader>
             <CardContent>
               <Resume candidate={c} />
-            </CardContent>
-          </Card>
-          <Card>
-            <CardHeader>
-              <CardTitle>{t("candidate.matches")}</CardTitle>
-            </CardHeader>
-            <CardContent>
-              <Matches candidateId={c.id} />
             </CardContent>
           </Card>
         </div>

@@ -1,7 +1,7 @@
 //! The candidate table: search, filters (vacancy, status, source), sorting, paging, column chooser.
 import { useEffect, useState } from "react";
 import { Link, useSearchParams } from "react-router";
-import { ArrowDownIcon, ArrowUpDownIcon, ArrowUpIcon, Columns3Icon, SearchIcon } from "lucide-react";
+import { ArrowDownIcon, ArrowUpDownIcon, ArrowUpIcon, Columns3Icon, SearchIcon, ShieldAlertIcon } from "lucide-react";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import {
@@ -23,6 +23,7 @@ import { useDebounced, useStoredState } from "@/lib/hooks";
 import { useI18n } from "@/lib/i18n";
 import { STATUSES } from "@/lib/schema";
 import { useCandidates, type CandidateListParams } from "../api";
+import { hasAlarmingFlags } from "../profile";
 import { SOURCES, type Candidate } from "../schema";
 
 const COLUMNS = ["full_name", "email", "phone", "location", "source", "created_at", "updated_at"] as const;
@@ -84,9 +85,16 @@ export function CandidatesTable() {
     switch (col) {
       case "full_name":
         return (
-          <Link to={`/candidates/${c.id}`} className="text-primary font-medium hover:underline">
-            {c.full_name}
-          </Link>
+          <span className="inline-flex items-center gap-1.5">
+            <Link to={`/candidates/${c.id}`} className="text-primary font-medium hover:underline">
+              {c.full_name}
+            </Link>
+            {hasAlarmingFlags(c.profile) && (
+              <ShieldAlertIcon className="text-destructive size-4" aria-label={t("profile.flagged")} role="img" data-testid="candidate-flagged">
+                <title>{t("profile.flagged")}</title>
+              </ShieldAlertIcon>
+            )}
+          </span>
         );
       case "source":
         return c.source ? td(`source.${c.source}`, c.source) : "—";

@@ -1,8 +1,8 @@
 //! The candidate's page behind an invite link: welcome, consent (with details for an open
-//! link), then the place where the interview will open.
-import { useState, type FormEvent } from "react";
+//! link), "Начать интервью", the chat, and the thank-you at the end; a reload resumes the chat.
+import { useEffect, useState, type FormEvent } from "react";
 import { useParams } from "react-router";
-import { CalendarClockIcon, CheckCircle2Icon, LinkIcon } from "lucide-react";
+import { CalendarClockIcon, CheckCircle2Icon, ClockAlertIcon, LinkIcon, MessageSquareTextIcon, ShieldCheckIcon } from "lucide-react";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { Checkbox } from "@/components/ui/checkbox";
@@ -12,10 +12,70 @@ import { Skeleton } from "@/components/ui/skeleton";
 import { Field } from "@/components/common/Field";
 import { FieldError } from "@/components/common/FieldError";
 import { LangSwitch } from "@/components/common/LangSwitch";
+import { ApiError } from "@/lib/api";
 import { apiFieldErrors, zodFieldErrors, type FieldErrors } from "@/lib/forms";
 import { useI18n } from "@/lib/i18n";
-import { useConsent, useInterview, type ConsentInput } from "../api";
+import { useConsent, useInterview, useStartInterview, type ConsentInput } from "../api";
 import { OpenDetails, type InterviewInfo } from "../schema";
+import { Bubble, ChatPanel } from "./ChatPanel";
+
+/** Statuses after the interview: the link has been used. */
+const AFTER = new Set(["evaluation", "awaiting_manager_decision", "accepted", "rejected"]);
+
+function StartPanel({ token }: { token: string }) {
+  const { t } = useI18n();
+  const start = useStartInterview(token);
+  return (
+    <div className="bg-accent flex flex-col items-center gap-3 rounded-xl p-6 text-center sm:p-8" data-testid="interview-ready">
+      <MessageSquareTextIcon className="text-primary size-10" />
+      <p className="text-lg font-semibold">{t("chat.startTitle")}</p>
+      <p className="text-muted-foreground max-w-md text-sm">{t("chat.startHint")}</p>
+      <Button size="lg" className="mt-2 w-full sm:w-auto" disabled={start.isPending} onClick={() => start.mutate()} data-testid="start-interview">
+        {start.isPending ? t("chat.starting") : t("chat.start")}
+      </Button>
+      <FieldError id="start-error" message={start.error?.message} />
+      <p className="text-muted-foreground flex items-center gap-1.5 text-xs">
+        <ShieldCheckIcon className="size-3.5" /> {t("chat.consentStored")}
+      </p>
+    </div>
+  );
+}
+
+function Finished({ info }: { info: InterviewInfo }) {
+  const { t } = useI18n();
+  const turns = info.chat?.turns ?? [];
+  return (
+    <div className="space-y-4">
+      <div className="bg-accent flex flex-col items-center gap-2 rounded-xl p-8 text-center" data-testid="interview-thanks">
+        <CheckCircle2Icon className="text-primary size-10" />
+        <p className="text-lg font-semibold">{t("chat.thanks")}</p>
+        <p className="text-muted-foreground max-w-md text-sm">{t("chat.thanksHint")}</p>
+      </div>
+      {turns.length > 0 && (
+        <details className="rounded-lg border p-3 text-sm">
+          <summary className="cursor-pointer font-medium">{t("chat.showLog")}</summary>
+          <ol className="mt-3 space-y-3">
+            {turns.map((turn) => (
+              <Bubble key={turn.number} turn={turn} />
+            ))}
+          </ol>
+        </details>
+      )}
+    </div>
+  );
+}
+
+function Gone({ title, hint, testId, icon }: { title: string; hint: string; testId: string; icon: React.ReactNode }) {
+  return (
+    <Card data-testid={testId}>
+      <CardHeader className="text-center">
+        <span className="text-muted-foreground mx-auto [&_svg]:size-8">{icon}</span>
+        <CardTitle>{title}</CardTitle>
+        <CardDescription>{hint}</CardDescription>
+      </CardHeader>
+    </Card>
+  );
+}
 
 function ConsentForm({ token, info }: { token: string; info: InterviewInfo }) {
   const { t } = useI18n();
@@ -103,7 +163,7 @@ function ConsentForm({ token, info }: { token: string; info: InterviewInfo }) {
             data-testid="consent-checkbox"
           />
           <Label htmlFor="iv-consent" className="leading-snug font-normal">
-            {t("interview.consentLabel")}
+            {t("chat.consentLabel")}
           </Label>
         </div>
         <FieldError id="iv-consent-error" message={errors.consent} />
@@ -117,8 +177,21 @@ function ConsentForm({ token, info }: { token: string; info: InterviewInfo }) {
 
 export function InterviewPage() {
   const { token = "" } = useParams();
-  const { t, dateTime } = useI18n();
+  const { t, dateTime, setLang } = useI18n();
   const interview = useInterview(token);
+  const vacancyLang = interview.data?.vacancy.language;
+
+  // The vacancy's language is the candidate's default until they pick one themselves.
+  useEffect(() => {
+    if (!vacancyLang) return;
+    let chosen: string | null = null;
+    try {
+      chosen = localStorage.getItem("otbor.lang");
+    } catch {
+      // No storage: follow the vacancy.
+    }
+    if (!chosen) setLang(vacancyLang);
+  }, [vacancyLang, setLang]);
 
   let body: React.ReactNode;
   if (interview.isPending) {
@@ -131,13 +204,20 @@ export function InterviewPage() {
         </CardContent>
       </Card>
     );
+  } else if (interview.error instanceof ApiError && interview.error.status === 410) {
+    body = <Gone testId="interview-expired" icon={<ClockAlertIcon />} title={t("chat.expired")} hint={`${interview.error.message}. ${t("chat.expiredHint")}`} />;
+  } else if (interview.error instanceof ApiError && interview.error.status !== 404 && interview.error.status > 0) {
+    body = <Gone testId="interview-error" icon={<LinkIcon />} title={t("interview.notFound")} hint={interview.error.message} />;
   } else if (interview.error || !interview.data) {
     body = (
       <Card data-testid="interview-not-found">
         <CardHeader className="text-center">
           <LinkIcon className="text-muted-foreground mx-auto size-8" />
           <CardTitle>{t("interview.notFound")}</CardTitle>
-          <CardDescription>{t("interview.notFoundHint")}</CardDescription>
+          <CardDescription>
+            {interview.error?.message && <span className="block">{interview.error.message}</span>}
+            {t("interview.notFoundHint")}
+          </CardDescription>
         </CardHeader>
       </Card>
     );
@@ -162,19 +242,23 @@ export function InterviewPage() {
               <p className="mt-2 whitespace-pre-wrap">{info.vacancy.description}</p>
             </details>
           )}
-          {info.consent_given ? (
-            <div className="bg-accent flex flex-col items-center gap-2 rounded-xl p-8 text-center" data-testid="interview-ready">
-              <CheckCircle2Icon className="text-primary size-10" />
-              <p className="text-lg font-semibold">{t("interview.ready")}</p>
-              <p className="text-muted-foreground max-w-md text-sm">{t("interview.readyHint")}</p>
-            </div>
+          {info.chat?.finished ? (
+            <Finished info={info} />
+          ) : !info.chat && info.status && AFTER.has(info.status) ? (
+            <Gone testId="interview-closed" icon={<LinkIcon />} title={t("chat.closed")} hint={t("chat.closedHint")} />
+          ) : info.chat ? (
+            <ChatPanel token={token} chat={info.chat} onResync={async () => (await interview.refetch()).data} />
+          ) : info.consent_given ? (
+            <StartPanel token={token} />
           ) : (
             <ConsentForm token={token} info={info} />
           )}
-          <p className="text-muted-foreground flex items-center gap-1.5 text-xs">
-            <CalendarClockIcon className="size-3.5" />
-            {t("interview.expires", { date: dateTime(info.expires_at) })}
-          </p>
+          {!info.chat?.finished && (
+            <p className="text-muted-foreground flex items-center gap-1.5 text-xs">
+              <CalendarClockIcon className="size-3.5" />
+              {t("interview.expires", { date: dateTime(info.expires_at) })}
+            </p>
+          )}
         </CardContent>
       </Card>
     );

@@ -99,14 +99,15 @@ function Pipeline({ vacancyId }: { vacancyId: string }) {
   );
 }
 
-function Recommendations({ vacancyId, canAssign }: { vacancyId: string; canAssign: boolean }) {
+function Recommendations({ vacancy }: { vacancy: Vacancy }) {
   const { t } = useI18n();
-  const recs = useRecommendations(vacancyId);
+  const recs = useRecommendations(vacancy.id);
   return (
     <MatchList
       query={recs}
       show="candidate"
-      canAssign={canAssign}
+      vacancy={vacancy}
+      canAssign={vacancy.state === "open"}
       emptyNotYet={t("vacancy.recommendedEmpty")}
       emptyNone={t("vacancy.recommendedNone")}
     />
@@ -157,7 +158,7 @@ export function VacancyPage() {
               <GlobeIcon className="size-3.5" /> {t(`vacancy.language.${v.language}`)}
             </span>
             {v.min_experience_years != null && (
-              <span>{t("vacancy.minExperience", { years: tn("common.years", v.min_experience_years) })}</span>
+              <span>{t("vacancy.minExperience", { years: tn("common.yearsFrom", v.min_experience_years) })}</span>
             )}
             <span>{date(v.created_at)}</span>
           </span>
@@ -196,6 +197,14 @@ export function VacancyPage() {
           </Card>
           <Card>
             <CardHeader>
+              <CardTitle>{t("vacancy.recommended")}</CardTitle>
+            </CardHeader>
+            <CardContent>
+              <Recommendations vacancy={v} />
+            </CardContent>
+          </Card>
+          <Card>
+            <CardHeader>
               <CardTitle>{t("vacancy.pipeline")}</CardTitle>
             </CardHeader>
             <CardContent>
@@ -229,14 +238,6 @@ export function VacancyPage() {
                   ))}
                 </ul>
               )}
-            </CardContent>
-          </Card>
-          <Card>
-            <CardHeader>
-              <CardTitle>{t("vacancy.recommended")}</CardTitle>
-            </CardHeader>
-            <CardContent>
-              <Recommendations vacancyId={v.id} canAssign={v.state === "open"} />
             </CardContent>
           </Card>
           <Card>
