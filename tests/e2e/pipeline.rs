@@ -228,4 +228,14 @@ async fn the_openapi_document_describes_every_route() {
     ] {
         assert!(paths.contains_key(p), "{p} is missing from the OpenAPI document");
     }
+    // Query parameters are documented as such, path parameters only where the path has them.
+    for (path, ops) in paths {
+        for op in ops.as_object().unwrap().values() {
+            for prm in op["parameters"].as_array().into_iter().flatten() {
+                let name = prm["name"].as_str().unwrap();
+                let in_path = path.contains(&format!("{{{name}}}"));
+                assert_eq!(prm["in"] == "path", in_path, "{path}: parameter {name} is documented `in: {}`", prm["in"]);
+            }
+        }
+    }
 }

@@ -54,6 +54,7 @@ async fn views(st: &AppState, apps: Vec<Application>) -> ApiResult<Vec<Applicati
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ApplicationParams {
     pub vacancy_id: Option<String>,
     pub candidate_id: Option<String>,

@@ -79,6 +79,7 @@ async fn candidate_matches(State(st): State<AppState>, staff: Staff, Path(id): P
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct RecommendationParams {
     /// How many, best first (1..=100, default 20).
     pub limit: Option<u32>,
@@ -94,7 +95,8 @@ async fn recommendations(State(st): State<AppState>, staff: Staff, Path(id): Pat
         return Err(DomainError::invalid("limit", Reason::OutOfRange { min: 1, max: 100 }).into());
     }
     let v = crate::vacancies::load(&st, parse_id(&id)?).await?;
-    let records = st.records.matches_for_vacancy(v.id, limit as usize).await?;
+    // A candidate who meets nothing is not a recommendation.
+    let records: Vec<MatchRecord> = st.records.matches_for_vacancy(v.id, limit as usize).await?.into_iter().filter(|m| m.score > 0).collect();
     let ids: Vec<CandidateId> = records.iter().map(|m| m.candidate_id).collect();
     let names: HashMap<CandidateId, String> = st.records.get_candidates(&ids).await?.into_iter().map(|c| (c.id, c.full_name)).collect();
     let applied = applied_pairs(&st, None, Some(v.id)).await?;

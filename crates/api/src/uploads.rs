@@ -36,6 +36,8 @@ pub struct UploadView {
     pub content_type: String,
     pub size: u64,
     pub vacancy_id: Option<VacancyId>,
+    /// Who uploaded the file.
+    pub created_by: otbor_domain::ids::UserId,
     pub created_at: chrono::DateTime<chrono::Utc>,
     pub updated_at: chrono::DateTime<chrono::Utc>,
     pub status: UploadStatus,
@@ -53,6 +55,7 @@ impl From<&Upload> for UploadView {
             content_type: u.content_type.clone(),
             size: u.size,
             vacancy_id: u.vacancy_id,
+            created_by: u.created_by,
             created_at: u.created_at,
             updated_at: u.updated_at,
             status: u.status.clone(),
@@ -115,6 +118,7 @@ async fn create_upload(State(st): State<AppState>, staff: Staff, Json(req): Json
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct PutParams {
     pub token: String,
 }
@@ -140,6 +144,7 @@ async fn put_content(State(st): State<AppState>, Path(id): Path<String>, Query(p
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct UploadListParams {
     /// Only the caller's uploads.
     pub mine: Option<bool>,

@@ -36,6 +36,7 @@ impl From<&User> for UserView {
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct PageParams {
     pub page: Option<u32>,
     pub per_page: Option<u32>,

@@ -35,6 +35,7 @@ pub struct VacancyView {
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct VacancyParams {
     /// `open` (default), `closed` or `all`.
     pub state: Option<String>,

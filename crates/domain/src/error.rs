@@ -45,6 +45,7 @@ pub enum Reason {
     Phone,
     PasswordTooShort { min: usize },
     Unknown { allowed: &'static [&'static str] },
+    EmptyFile,
 }
 
 impl Reason {
@@ -71,6 +72,7 @@ impl Reason {
                 format!("пароль слишком короткий (не менее {min} символов)"),
                 format!("the password is too short (at least {min} characters)"),
             ),
+            Reason::EmptyFile => lang.pick("файл пустой", "the file is empty"),
             Reason::Unknown { allowed } => lang.pick(
                 format!("недопустимое значение; допустимы: {}", allowed.join(", ")),
                 format!("unknown value; allowed: {}", allowed.join(", ")),

@@ -76,7 +76,7 @@ impl Upload {
             return Err(DomainError::invalid("content_type", Reason::Unknown { allowed: &["PDF", "DOCX", "TXT", "MD"] }));
         };
         if size == 0 {
-            return Err(DomainError::invalid("size", Reason::Required));
+            return Err(DomainError::invalid("size", Reason::EmptyFile));
         }
         if size > MAX_UPLOAD_BYTES {
             return Err(DomainError::invalid("size", Reason::OutOfRange { min: 1, max: MAX_UPLOAD_BYTES as i64 }));
