@@ -85,6 +85,12 @@ async fn a_candidate_takes_the_chat_interview_and_the_manager_decides_on_the_eva
         refused.error(422);
     }
     assert_eq!(recruiter.post(&path, json!({"decision": against, "reason": "x"})).await.error(403), "forbidden");
+    if e["recommendation"] != "borderline" {
+        // The plain transition route keeps the same rule.
+        let via_transition = manager.post(&format!("/api/applications/{}/transitions", id(&a)), json!({"to": against})).await;
+        assert_eq!(via_transition.body["error"]["field"], "reason");
+        via_transition.error(422);
+    }
     let decided = manager.post(&path, json!({"decision": against, "reason": "Решение менеджера после разговора"})).await.expect(200);
     assert_eq!(decided["status"], against);
     let h = manager.get(&format!("/api/applications/{}/history", id(&a))).await.expect(200);

@@ -126,6 +126,7 @@ async fn transition(State(st): State<AppState>, staff: Staff, Path(id): Path<Str
     if req.expected_version.is_some_and(|v| v != app.version) {
         return Err(ApiError::Conflict);
     }
+    crate::evaluation::check_against_recommendation(&st, &app, req.to, req.reason.as_deref()).await?;
     let vacancy = vacancies::load(&st, app.vacancy_id).await?;
     let (next, entry) = app.transition(req.to, &staff.actor(), vacancy.manager_id, req.reason.as_deref(), st.clock.now())?;
     st.records.transition_application(&next, app.version, &entry).await?;

@@ -8,7 +8,7 @@ use crate::error::{ApiError, ApiResult, ErrorBody, What};
 use crate::extract::{Json, parse_id};
 use crate::state::AppState;
 use axum::extract::{Path, State};
-use otbor_domain::application::{Actor, Status};
+use otbor_domain::application::{Actor, Application, Status};
 use otbor_domain::interview::EvaluationRecord;
 use otbor_domain::jobs::EvaluateInterview;
 use otbor_domain::permissions::Action;
@@ -84,6 +84,21 @@ async fn get_evaluation(State(st): State<AppState>, staff: Staff, Path(id): Path
     Ok(axum::Json(EvaluationView { evaluation: e.body, created_at: e.created_at, interview }))
 }
 
+/// A final decision that goes against the evaluation's recommendation (rejecting an
+/// `advance`, accepting a `reject`) needs a reason, whichever route it takes.
+pub async fn check_against_recommendation(st: &AppState, app: &Application, to: Status, reason: Option<&str>) -> ApiResult<()> {
+    if app.status != Status::AwaitingManagerDecision || reason.is_some_and(|r| !r.trim().is_empty()) {
+        return Ok(());
+    }
+    if let Some(e) = st.records.get_evaluation(app.id).await? {
+        let recommended = e.body.get("recommendation").and_then(|r| r.as_str()).unwrap_or("borderline");
+        if matches!((recommended, to), ("advance", Status::Rejected) | ("reject", Status::Accepted)) {
+            return Err(ApiError::OverrideNeedsReason);
+        }
+    }
+    Ok(())
+}
+
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DecisionRequest {
@@ -103,13 +118,7 @@ async fn decide(State(st): State<AppState>, staff: Staff, Path(id): Path<String>
     }
     let app = st.records.get_application(parse_id(&id)?).await?.ok_or(ApiError::NotFound(What::Application))?;
     let reason = req.reason.as_deref().map(str::trim).filter(|r| !r.is_empty());
-    if let Some(e) = st.records.get_evaluation(app.id).await? {
-        let recommended = e.body.get("recommendation").and_then(|r| r.as_str()).unwrap_or("borderline");
-        let against = matches!((recommended, req.decision), ("advance", Status::Rejected) | ("reject", Status::Accepted));
-        if against && reason.is_none() {
-            return Err(ApiError::OverrideNeedsReason);
-        }
-    }
+    check_against_recommendation(&st, &app, req.decision, reason).await?;
     let vacancy = crate::vacancies::load(&st, app.vacancy_id).await?;
     let (next, entry) = app.transition(req.decision, &staff.actor(), vacancy.manager_id, reason, st.clock.now())?;
     st.records.transition_application(&next, app.version, &entry).await?;

@@ -1,7 +1,8 @@
 //! The evaluation report of one application: score, recommendation and the rule that gave it,
 //! the requirement matrix with quotes (interview quotes jump to their turn in the transcript),
 //! signals, strengths and gaps, the transcript, and the manager's decision.
-import { useCallback, useState } from "react";
+import { useCallback, useEffect, useState } from "react";
+import { useQueryClient } from "@tanstack/react-query";
 import { FlagIcon, HourglassIcon, InfoIcon, ThumbsDownIcon, ThumbsUpIcon } from "lucide-react";
 import { Badge } from "@/components/ui/badge";
 import { Skeleton } from "@/components/ui/skeleton";
@@ -258,6 +259,15 @@ function Report({
 export function EvaluationReport({ app, canDecide }: { app: Application; canDecide: boolean }) {
   const { t } = useI18n();
   const evaluation = useEvaluation(app.id, app.status === "evaluation");
+  const qc = useQueryClient();
+  const arrived = app.status === "evaluation" && !!evaluation.data;
+  // The report is in, so the worker has moved the application on: fetch its new status.
+  useEffect(() => {
+    if (arrived) {
+      void qc.invalidateQueries({ queryKey: ["applications"] });
+      void qc.invalidateQueries({ queryKey: ["history"] });
+    }
+  }, [arrived, qc]);
   const [highlighted, setHighlighted] = useState<number | null>(null);
   const goToTurn = useCallback(
     (turn: number) => {

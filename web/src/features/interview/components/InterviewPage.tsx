@@ -65,7 +65,16 @@ function Finished({ info }: { info: InterviewInfo }) {
   );
 }
 
-function Gone({ title, hint, testId, icon }: { title: string; hint: string; testId: string; icon: React.ReactNode }) {
+function Gone({ title, hint, testId, icon, bare = false }: { title: string; hint: string; testId: string; icon: React.ReactNode; bare?: boolean }) {
+  if (bare) {
+    return (
+      <div className="bg-muted/50 flex flex-col items-center gap-2 rounded-xl p-6 text-center" data-testid={testId}>
+        <span className="text-muted-foreground [&_svg]:size-8">{icon}</span>
+        <p className="font-semibold">{title}</p>
+        <p className="text-muted-foreground max-w-md text-sm">{hint}</p>
+      </div>
+    );
+  }
   return (
     <Card data-testid={testId}>
       <CardHeader className="text-center">
@@ -245,7 +254,7 @@ export function InterviewPage() {
           {info.chat?.finished ? (
             <Finished info={info} />
           ) : !info.chat && info.status && AFTER.has(info.status) ? (
-            <Gone testId="interview-closed" icon={<LinkIcon />} title={t("chat.closed")} hint={t("chat.closedHint")} />
+            <Gone bare testId="interview-closed" icon={<LinkIcon />} title={t("chat.closed")} hint={t("chat.closedHint")} />
           ) : info.chat ? (
             <ChatPanel token={token} chat={info.chat} onResync={async () => (await interview.refetch()).data} />
           ) : info.consent_given ? (
