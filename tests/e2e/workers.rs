@@ -92,3 +92,24 @@ async fn on_shutdown_the_job_in_hand_is_finished_before_the_worker_stops() {
     assert_eq!(done.load(Ordering::SeqCst), 1, "the job in hand was finished");
     assert!(q.receive(10, Duration::from_secs(1)).await.unwrap().is_empty(), "and acknowledged");
 }
+
+#[tokio::test]
+async fn an_admin_sees_the_parked_jobs_and_nobody_else_does() {
+    use crate::helpers::*;
+    let app = spawn_app().await;
+    let (recruiter, _) = app.user("recruiter").await;
+    let admin = app.admin().await;
+    let q = &app.built.ports.jobs;
+    q.enqueue(&job("from.the.future")).await.unwrap();
+    // Delivered and released until the queue parks it (real time: short releases).
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    while q.dead_letters(10).await.unwrap().is_empty() && std::time::Instant::now() < deadline {
+        for d in q.receive(1, Duration::from_secs(30)).await.unwrap() {
+            q.release(&d.receipt, Duration::ZERO).await.unwrap();
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let parked = admin.get("/api/jobs/dead-letters").await.expect(200);
+    assert_eq!(parked["items"][0]["kind"], "from.the.future");
+    assert_eq!(recruiter.get("/api/jobs/dead-letters").await.error(403), "forbidden");
+}

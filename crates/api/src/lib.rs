@@ -8,6 +8,7 @@ pub mod error;
 pub mod evaluation;
 pub mod extract;
 pub mod intake;
+pub mod jobs;
 pub mod interview;
 pub mod matches;
 pub mod refine;
@@ -37,7 +38,7 @@ pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Otbor API", description = "AI-assisted candidate selection. Errors are `{\"error\": {\"code\", \"message\", \"field\"}}`; messages follow `Accept-Language` (ru, en)."),
-    tags((name = "auth"), (name = "users"), (name = "vacancies"), (name = "candidates"), (name = "applications"), (name = "invites"), (name = "interview"), (name = "uploads"), (name = "matching"), (name = "health"))
+    tags((name = "auth"), (name = "users"), (name = "vacancies"), (name = "candidates"), (name = "applications"), (name = "invites"), (name = "interview"), (name = "uploads"), (name = "matching"), (name = "jobs"), (name = "health"))
 )]
 struct ApiDoc;
 
@@ -54,6 +55,7 @@ fn api() -> OpenApiRouter<AppState> {
         .merge(uploads::router())
         .merge(matches::router())
         .merge(evaluation::router())
+        .merge(jobs::router())
 }
 
 /// The OpenAPI document, generated from the handlers' annotations.

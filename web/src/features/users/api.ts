@@ -1,7 +1,7 @@
 //! User administration queries.
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api, pageOf } from "@/lib/api";
-import { User, type UserInput } from "./schema";
+import { ParkedJobs, User, type UserInput } from "./schema";
 
 const UserPage = pageOf(User);
 
@@ -19,5 +19,13 @@ export function useCreateUser() {
     meta: { formErrors: true },
     mutationFn: (input: UserInput) => api.post("/api/users", User, input),
     onSuccess: () => qc.invalidateQueries({ queryKey: ["users"] }),
+  });
+}
+
+/** Jobs the queue parked after too many failed attempts (admin). */
+export function useParkedJobs() {
+  return useQuery({
+    queryKey: ["parked-jobs"],
+    queryFn: () => api.get("/api/jobs/dead-letters", ParkedJobs, { limit: 50 }),
   });
 }

@@ -11,3 +11,7 @@ export const UserInput = z.object({
   password: z.string().min(8),
 });
 export type UserInput = z.infer<typeof UserInput>;
+
+export const ParkedJob = z.object({ kind: z.string(), payload: z.unknown() });
+export const ParkedJobs = z.object({ items: z.array(ParkedJob) });
+export type ParkedJobs = z.infer<typeof ParkedJobs>;

@@ -232,6 +232,9 @@ export const en: Messages = {
   "users.created_at": "Created",
   "users.created": "User created",
   "users.empty": "No users",
+  "users.parked.title": "Jobs parked after failures",
+  "users.parked.hint": "Background jobs that kept failing after several attempts. They are not lost: check the logs for the cause, then retry the upload or the action.",
+  "users.parked.empty": "No parked jobs: every background job has run.",
 
   "interview.welcome": "Hello{name}!",
   "interview.invitedBy": "{company} invites you to an interview for the vacancy",

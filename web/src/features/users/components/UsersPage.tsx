@@ -28,7 +28,7 @@ import { can } from "@/features/auth/schema";
 import { apiFieldErrors, zodFieldErrors, type FieldErrors } from "@/lib/forms";
 import { useI18n } from "@/lib/i18n";
 import { Role } from "@/lib/schema";
-import { useCreateUser, useUsers } from "../api";
+import { useCreateUser, useParkedJobs, useUsers } from "../api";
 import { UserInput } from "../schema";
 
 function CreateUserDialog() {
@@ -181,6 +181,35 @@ export function UsersPage() {
         {users.data?.items.length === 0 && <EmptyState className="m-4" title={t("users.empty")} />}
       </Card>
       {users.data && <Pagination page={page} perPage={20} total={users.data.total} onPage={setPage} />}
+      <ParkedJobsCard />
     </div>
+  );
+}
+
+/** What the job queue parked, so that an admin sees failures that retries did not fix. */
+function ParkedJobsCard() {
+  const { t } = useI18n();
+  const parked = useParkedJobs();
+  return (
+    <Card className="gap-3 p-4" data-testid="parked-jobs">
+      <div>
+        <h2 className="font-semibold">{t("users.parked.title")}</h2>
+        <p className="text-muted-foreground text-sm">{t("users.parked.hint")}</p>
+      </div>
+      {parked.isPending ? (
+        <Skeleton className="h-10 w-full" />
+      ) : parked.data?.items.length ? (
+        <ul className="space-y-2">
+          {parked.data.items.map((j, i) => (
+            <li key={i} className="rounded-md border p-2 text-sm" data-testid="parked-job">
+              <Badge variant="destructive">{j.kind}</Badge>
+              <pre className="text-muted-foreground mt-1 overflow-x-auto text-xs">{JSON.stringify(j.payload)}</pre>
+            </li>
+          ))}
+        </ul>
+      ) : (
+        <EmptyState title={t("users.parked.empty")} />
+      )}
+    </Card>
   );
 }
