@@ -16,12 +16,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Json<T> {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let is_json = req
-            .headers()
-            .get(CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.parse::<mime_light::Mime>().ok())
-            .is_some_and(|m| m.is_json());
+        let is_json = req.headers().get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(is_json_type);
         if !is_json {
             return Err(ApiError::UnsupportedMediaType);
         }
@@ -101,20 +96,10 @@ fn truncate(s: &str) -> String {
     s.chars().take(60).collect()
 }
 
-/// The smallest media-type check we need, without another dependency.
-mod mime_light {
-    pub struct Mime(String);
-    impl std::str::FromStr for Mime {
-        type Err = ();
-        fn from_str(s: &str) -> Result<Self, ()> {
-            Ok(Mime(s.split(';').next().unwrap_or("").trim().to_ascii_lowercase()))
-        }
-    }
-    impl Mime {
-        pub fn is_json(&self) -> bool {
-            self.0 == "application/json" || (self.0.starts_with("application/") && self.0.ends_with("+json"))
-        }
-    }
+/// `application/json` or any `application/*+json`, with or without parameters.
+fn is_json_type(content_type: &str) -> bool {
+    let essence = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    essence == "application/json" || (essence.starts_with("application/") && essence.ends_with("+json"))
 }
 
 /// A required piece of text at most `max` characters long, trimmed.
