@@ -18,6 +18,18 @@ fi
 if [ ! -d "$WEB_DIR/node_modules" ]; then
   (cd "$WEB_DIR" && npm ci)
 fi
+# The API types must be what `npm run gen:api` makes from this server's OpenAPI document.
+GEN_TMP="$(mktemp -t otbor-api-types.XXXXXX.ts)"
+(cd "$WEB_DIR" && OTBOR_BIN="$OTBOR_BIN" node scripts/gen-api.mjs "$GEN_TMP" >/dev/null)
+if ! diff -u "$WEB_DIR/src/lib/api-types.gen.ts" "$GEN_TMP" >"$GEN_TMP.diff"; then
+  head -n 40 "$GEN_TMP.diff" >&2
+  rm -f "$GEN_TMP" "$GEN_TMP.diff"
+  echo "web/src/lib/api-types.gen.ts is stale: run npm run gen:api" >&2
+  exit 1
+fi
+rm -f "$GEN_TMP" "$GEN_TMP.diff"
+echo "e2e: web/src/lib/api-types.gen.ts is fresh"
+
 if [ ! -f "$WEB_DIR/dist/index.html" ] || [ -n "${E2E_BUILD:-}" ]; then
   (cd "$WEB_DIR" && npm run build)
 fi

@@ -1,5 +1,6 @@
 //! Users and sessions.
 import { z } from "zod";
+import type { Api, Expect, Same } from "@/lib/api-contract";
 import { Id, Role, Timestamp } from "@/lib/schema";
 
 export const User = z.object({
@@ -29,3 +30,8 @@ export const can = {
   decideFinal: (role: Role | undefined) => role === "manager" || role === "admin",
   manageUsers: (role: Role | undefined) => role === "admin",
 };
+
+// Tied to the OpenAPI document: tsc fails here if the schemas drift from the server's types.
+export type UserApi = Api["UserView"];
+export type _UserMatchesApi = Expect<Same<User, UserApi>>;
+export type _SessionMatchesApi = Expect<Same<Session, Api["SessionView"]>>;

@@ -1,5 +1,6 @@
 //! Candidates (the talent pool), their resume files and vacancy matches.
 import { z } from "zod";
+import type { Api, Expect, Same } from "@/lib/api-contract";
 import { Id, orNull, Timestamp } from "@/lib/schema";
 
 export const ResumeFile = z.object({
@@ -50,3 +51,9 @@ export const CandidateInput = z.object({
 });
 export type CandidateInputRaw = z.input<typeof CandidateInput>;
 export type CandidateInput = z.output<typeof CandidateInput>;
+
+// Tied to the OpenAPI document: tsc fails here if the schemas drift from the server's types.
+// `profile` is an untyped object in the document; its shape is checked by zod (profile.ts).
+export type CandidateApi = Api["Candidate"];
+export type _CandidateMatchesApi = Expect<Same<Omit<Candidate, "profile">, Omit<CandidateApi, "profile">>>;
+export type _ResumeFileMatchesApi = Expect<Same<ResumeFile, Api["ResumeFile"]>>;

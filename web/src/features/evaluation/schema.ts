@@ -2,6 +2,7 @@
 //! server stores both as JSON written by the engine, so these schemas are lenient: unknown
 //! enum values are kept as strings and shown raw rather than failing the whole page.
 import { z } from "zod";
+import type { Api, Expect, Same } from "@/lib/api-contract";
 import { orNull, Timestamp } from "@/lib/schema";
 
 const str = <T extends readonly [string, ...string[]]>(values: T) => z.enum(values).or(z.string());
@@ -89,3 +90,8 @@ export const WITH_REPORT = new Set(["evaluation", "awaiting_manager_decision", "
 export function isAgainst(recommendation: string | null | undefined, decision: "accepted" | "rejected"): boolean {
   return (recommendation === "advance" && decision === "rejected") || (recommendation === "reject" && decision === "accepted");
 }
+
+// Tied to the OpenAPI document: only the outer fields, since `evaluation` and `interview` are
+// untyped objects there (their shapes are checked by the zod schemas above).
+export type _EvaluationViewMatchesApi = Expect<Same<Omit<EvaluationView, "evaluation" | "interview">, Omit<Api["EvaluationView"], "evaluation" | "interview">>>;
+export type _EvaluationViewKeys = Expect<Same<keyof EvaluationView, keyof Api["EvaluationView"]>>;

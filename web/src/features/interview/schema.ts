@@ -1,5 +1,6 @@
 //! The candidate's side of an invite: what the token shows, the consent it asks for, the chat.
 import { z } from "zod";
+import type { Api, Expect, Same } from "@/lib/api-contract";
 import { orNull, Status, Timestamp } from "@/lib/schema";
 import { PHONE_LIKE } from "@/features/candidates/schema";
 
@@ -47,3 +48,10 @@ export const OpenDetails = z.object({
     .transform((s) => (s === "" ? undefined : s)),
 });
 export type OpenDetails = z.infer<typeof OpenDetails>;
+
+// Tied to the OpenAPI document: tsc fails here if the schemas drift from the server's types.
+// `status` is read leniently (an unknown status is shown raw), so it is compared one way only.
+export type InterviewApi = Api["InterviewView"];
+export type _InterviewMatchesApi = Expect<Same<Omit<InterviewInfo, "status">, Omit<InterviewApi, "status">>>;
+export type _InterviewStatusFits = Expect<NonNullable<InterviewApi["status"]> extends NonNullable<InterviewInfo["status"]> ? true : false>;
+export type _ChatViewMatchesApi = Expect<Same<ChatView, Api["ChatView"]>>;

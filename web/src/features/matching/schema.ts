@@ -1,6 +1,7 @@
 //! Matches between candidates and vacancies, as the screening engine scored them, with the
 //! per-requirement verdicts and the resume text that supports each one.
 import { z } from "zod";
+import type { Api, Expect, Same } from "@/lib/api-contract";
 import { Id, Timestamp } from "@/lib/schema";
 import { sourced } from "@/features/candidates/profile";
 
@@ -32,8 +33,8 @@ export const Match = z.object({
   vacancy_title: z.string(),
   score: z.number().min(0).max(100),
   applied: z.boolean(),
-  engine: z.string().nullish(),
-  computed_at: Timestamp.nullish(),
+  engine: z.string(),
+  computed_at: Timestamp,
   /** A detail of another shape (another engine) is kept out rather than failing the list. */
   detail: MatchDetail.nullish().catch(null),
 });
@@ -58,3 +59,8 @@ export function verdictSubject<R>(
   }
   return null;
 }
+
+// Tied to the OpenAPI document: tsc fails here if the schemas drift from the server's types.
+// `detail` is an untyped object in the document; its shape is checked by zod (MatchDetail).
+export type MatchApi = Api["MatchView"];
+export type _MatchMatchesApi = Expect<Same<Omit<Match, "detail">, Omit<MatchApi, "detail">>>;

@@ -1,5 +1,6 @@
 //! Resume uploads: the ticket (where to PUT the file) and the upload's intake status.
 import { z } from "zod";
+import type { Api, Expect, Same } from "@/lib/api-contract";
 import { Id, orNull, Timestamp } from "@/lib/schema";
 
 export const UploadStatus = z.discriminatedUnion("state", [
@@ -66,3 +67,10 @@ export function resumeFileProblem(file: { name: string; size: number }): "badTyp
   if (file.size > MAX_RESUME_BYTES) return "tooBig";
   return null;
 }
+
+// Tied to the OpenAPI document: tsc fails here if the schemas drift from the server's types.
+// `created_by` is not read by the app; `headers` is an untyped map in the document.
+export type UploadApi = Api["UploadView"];
+export type _UploadMatchesApi = Expect<Same<UploadView, Omit<UploadApi, "created_by">>>;
+export type _UploadStatusMatchesApi = Expect<Same<UploadStatus, Api["UploadStatus"]>>;
+export type _UploadTicketMatchesApi = Expect<Same<Omit<UploadTicket, "headers">, Omit<Api["UploadTicket"], "headers" | "upload"> & { upload: Omit<UploadApi, "created_by"> }>>;

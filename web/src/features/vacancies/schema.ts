@@ -1,5 +1,6 @@
 //! Vacancies, their requirements, pipeline stats and invites.
 import { z } from "zod";
+import type { Api, Expect, Same } from "@/lib/api-contract";
 import { Id, orNull, Status, Timestamp } from "@/lib/schema";
 
 export const Requirement = z.object({
@@ -100,3 +101,10 @@ export function inviteLink(origin: string, url: string): string {
   if (/^https?:\/\//.test(url)) return url;
   return origin.replace(/\/$/, "") + (url.startsWith("/") ? url : `/${url}`);
 }
+
+// Tied to the OpenAPI document: tsc fails here if the schemas drift from the server's types.
+export type VacancyApi = Api["VacancyView"];
+export type _VacancyMatchesApi = Expect<Same<Vacancy, VacancyApi>>;
+export type _RequirementMatchesApi = Expect<Same<Requirement, Api["Requirement"]>>;
+export type _StatsMatchesApi = Expect<Same<Stats, Api["VacancyStats"]>>;
+export type _InviteCreatedMatchesApi = Expect<Same<InviteCreated, Api["CreatedInvite"]>>;
