@@ -29,42 +29,18 @@ resource "aws_cloudwatch_metric_alarm" "dead_letter" {
   alarm_actions       = local.alarm_actions
 }
 
-resource "aws_cloudwatch_metric_alarm" "api_errors" {
-  alarm_name          = "${local.name}-api-errors"
-  alarm_description   = "The API function failed."
+# One alarm per function: any failed invocation (a refused file is not a failure).
+resource "aws_cloudwatch_metric_alarm" "function_errors" {
+  for_each = {
+    api           = aws_lambda_function.api.function_name
+    resume-ingest = aws_lambda_function.resume_ingest.function_name
+    evaluator     = aws_lambda_function.evaluator.function_name
+  }
+  alarm_name          = "${local.name}-${each.key}-errors"
+  alarm_description   = "The ${each.key} function failed."
   namespace           = "AWS/Lambda"
   metric_name         = "Errors"
-  dimensions          = { FunctionName = aws_lambda_function.api.function_name }
-  statistic           = "Sum"
-  period              = 300
-  evaluation_periods  = 1
-  threshold           = 0
-  comparison_operator = "GreaterThanThreshold"
-  treat_missing_data  = "notBreaching"
-  alarm_actions       = local.alarm_actions
-}
-
-resource "aws_cloudwatch_metric_alarm" "resume_ingest_errors" {
-  alarm_name          = "${local.name}-resume-ingest-errors"
-  alarm_description   = "Resume intake failed (the invocation, not a refused file)."
-  namespace           = "AWS/Lambda"
-  metric_name         = "Errors"
-  dimensions          = { FunctionName = aws_lambda_function.resume_ingest.function_name }
-  statistic           = "Sum"
-  period              = 300
-  evaluation_periods  = 1
-  threshold           = 0
-  comparison_operator = "GreaterThanThreshold"
-  treat_missing_data  = "notBreaching"
-  alarm_actions       = local.alarm_actions
-}
-
-resource "aws_cloudwatch_metric_alarm" "evaluator_errors" {
-  alarm_name          = "${local.name}-evaluator-errors"
-  alarm_description   = "The job function failed."
-  namespace           = "AWS/Lambda"
-  metric_name         = "Errors"
-  dimensions          = { FunctionName = aws_lambda_function.evaluator.function_name }
+  dimensions          = { FunctionName = each.value }
   statistic           = "Sum"
   period              = 300
   evaluation_periods  = 1

@@ -103,7 +103,7 @@ resource "aws_lambda_function" "api" {
   filename         = "${local.lambda_zip_dir}/api/bootstrap.zip"
   source_code_hash = filebase64sha256("${local.lambda_zip_dir}/api/bootstrap.zip")
   runtime          = "provided.al2023"
-  architectures    = ["arm64"]
+  architectures    = [var.architecture]
   handler          = "bootstrap"
   memory_size      = 512
   timeout          = 29 # API Gateway gives up after 30 s
@@ -209,7 +209,7 @@ resource "aws_lambda_function" "resume_ingest" {
   filename         = "${local.lambda_zip_dir}/resume-ingest/bootstrap.zip"
   source_code_hash = filebase64sha256("${local.lambda_zip_dir}/resume-ingest/bootstrap.zip")
   runtime          = "provided.al2023"
-  architectures    = ["arm64"]
+  architectures    = [var.architecture]
   handler          = "bootstrap"
   memory_size      = 1024 # PDF and DOCX extraction
   timeout          = 120
@@ -303,7 +303,7 @@ resource "aws_lambda_function" "evaluator" {
   filename         = "${local.lambda_zip_dir}/evaluator/bootstrap.zip"
   source_code_hash = filebase64sha256("${local.lambda_zip_dir}/evaluator/bootstrap.zip")
   runtime          = "provided.al2023"
-  architectures    = ["arm64"]
+  architectures    = [var.architecture]
   handler          = "bootstrap"
   memory_size      = 512
   timeout          = 120 # the jobs queue's visibility timeout (720 s) is six times this

@@ -20,6 +20,17 @@ variable "company_name" {
   default     = "Otbor"
 }
 
+variable "architecture" {
+  description = "The functions' CPU: arm64 (cheaper) or x86_64; build the zips to match (make lambda ARCH=...)."
+  type        = string
+  default     = "arm64"
+
+  validation {
+    condition     = contains(["arm64", "x86_64"], var.architecture)
+    error_message = "architecture must be arm64 or x86_64."
+  }
+}
+
 variable "llm_provider" {
   description = "The language model: offline (the built-in deterministic engine), yandexgpt, gigachat or openai; the last three read their keys from the provider secret (fill it after the first apply)."
   type        = string

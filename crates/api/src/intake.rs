@@ -190,19 +190,11 @@ fn record(candidate: &Candidate, vacancy: &Vacancy, profile: &Profile, at: chron
     })
 }
 
-/// All open vacancies, page by page.
+/// All open vacancies, in one read: the DynamoDB backend lists by scanning the type anyway,
+/// so paging here would read everything once per page.
 async fn open_vacancies(st: &AppState) -> anyhow::Result<Vec<Vacancy>> {
-    let mut out = Vec::new();
-    for page in 1.. {
-        let q = VacancyQuery { state: Some(VacancyState::Open), search: None, page: PageRequest::new(Some(page), Some(100))? };
-        let p = st.records.list_vacancies(&q).await?;
-        let done = p.items.len() < 100;
-        out.extend(p.items);
-        if done {
-            break;
-        }
-    }
-    Ok(out)
+    let q = VacancyQuery { state: Some(VacancyState::Open), search: None, page: PageRequest::all() };
+    Ok(st.records.list_vacancies(&q).await?.items)
 }
 
 async fn match_candidate_everywhere(st: &AppState, c: &Candidate, profile: &Profile) -> anyhow::Result<()> {
@@ -228,20 +220,12 @@ pub async fn match_vacancy(st: &AppState, job: MatchVacancy) -> anyhow::Result<(
         }
     };
     let now = st.clock.now();
-    let mut records = Vec::new();
-    for page in 1.. {
-        let q = CandidateQuery { page: PageRequest::new(Some(page), Some(100))?, ..Default::default() };
-        let p = st.records.list_candidates(&q).await?;
-        let done = p.items.len() < 100;
-        for c in &p.items {
-            if let Some(sp) = stored_profile(c) {
-                records.push(record(c, &vacancy, &sp.profile, now)?);
-            }
-        }
-        if done {
-            break;
-        }
-    }
+    let pool = st.records.list_candidates(&CandidateQuery { page: PageRequest::all(), ..Default::default() }).await?;
+    let records = pool
+        .items
+        .iter()
+        .filter_map(|c| stored_profile(c).map(|sp| record(c, &vacancy, &sp.profile, now)))
+        .collect::<anyhow::Result<Vec<_>>>()?;
     st.records.replace_vacancy_matches(vacancy.id, &records).await?;
     tracing::info!(vacancy_id = %vacancy.id, matched = records.len(), "vacancy matched against the pool");
     Ok(())

@@ -38,17 +38,8 @@ pub struct MatchList {
 
 /// The (candidate, vacancy) pairs that already have an application.
 async fn applied_pairs(st: &AppState, candidate: Option<CandidateId>, vacancy: Option<VacancyId>) -> ApiResult<HashSet<(CandidateId, VacancyId)>> {
-    let mut out = HashSet::new();
-    for page in 1.. {
-        let q = ApplicationQuery { candidate_id: candidate, vacancy_id: vacancy, page: PageRequest::new(Some(page), Some(100))?, ..Default::default() };
-        let p = st.records.list_applications(&q).await?;
-        let done = p.items.len() < 100;
-        out.extend(p.items.iter().map(|a| (a.candidate_id, a.vacancy_id)));
-        if done {
-            break;
-        }
-    }
-    Ok(out)
+    let q = ApplicationQuery { candidate_id: candidate, vacancy_id: vacancy, page: PageRequest::all(), ..Default::default() };
+    Ok(st.records.list_applications(&q).await?.items.iter().map(|a| (a.candidate_id, a.vacancy_id)).collect())
 }
 
 /// Open vacancies that suit the candidate, best first.

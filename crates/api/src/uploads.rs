@@ -102,7 +102,7 @@ async fn create_upload(State(st): State<AppState>, staff: Staff, Json(req): Json
     let (upload, token) = Upload::new(&req.file_name, &req.content_type, req.size, req.vacancy_id, staff.user.id, st.clock.now(), ttl)?;
     st.records.insert_upload(&upload).await?;
     let direct = if st.config.direct_uploads {
-        let key = FileKey::parse(&upload.key).map_err(|_| ApiError::Internal(anyhow::anyhow!("upload {} has a bad key", upload.id)))?;
+        let key = key_of(&upload)?;
         st.files.presign_put(&key, &upload.content_type, upload.size, ttl.to_std().unwrap_or_default()).await?
     } else {
         None
@@ -115,6 +115,11 @@ async fn create_upload(State(st): State<AppState>, staff: Staff, Json(req): Json
         upload: UploadView::from(&upload),
     };
     Ok((StatusCode::CREATED, axum::Json(ticket)))
+}
+
+/// The file-store key of an upload; every upload is made with a valid one.
+fn key_of(upload: &Upload) -> ApiResult<FileKey> {
+    FileKey::parse(&upload.key).map_err(|_| ApiError::Internal(anyhow::anyhow!("upload {} has a bad key", upload.id)))
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -133,7 +138,7 @@ async fn put_content(State(st): State<AppState>, Path(id): Path<String>, Query(p
     upload
         .check_put(&p.token, content_type, body.len() as u64, st.clock.now())
         .map_err(ApiError::Upload)?;
-    let key = FileKey::parse(&upload.key).map_err(|_| ApiError::Internal(anyhow::anyhow!("upload {} has a bad key", upload.id)))?;
+    let key = key_of(&upload)?;
     st.files.put(&key, body, &upload.content_type).await?;
     let expected = upload.version;
     upload.set_status(UploadStatus::Uploaded, st.clock.now());

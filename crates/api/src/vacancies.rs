@@ -239,17 +239,15 @@ async fn import_vacancy(State(_st): State<AppState>, staff: Staff, mut form: axu
         detail: e,
     };
     let mut file = None;
-    while let Some(field) = form.next_field().await.map_err(|e| match e.status() {
+    let multipart_error = |e: axum::extract::multipart::MultipartError| match e.status() {
         StatusCode::PAYLOAD_TOO_LARGE => ApiError::TooLarge,
         _ => bad_form(e.body_text()),
-    })? {
+    };
+    while let Some(field) = form.next_field().await.map_err(multipart_error)? {
         if field.name() == Some("file") {
             let name = field.file_name().unwrap_or("vacancy.txt").to_string();
             let ct = field.content_type().unwrap_or("application/octet-stream").to_string();
-            let bytes = field.bytes().await.map_err(|e| match e.status() {
-                StatusCode::PAYLOAD_TOO_LARGE => ApiError::TooLarge,
-                _ => bad_form(e.body_text()),
-            })?;
+            let bytes = field.bytes().await.map_err(multipart_error)?;
             file = Some((name, ct, bytes));
         }
     }
