@@ -131,8 +131,13 @@ async fn view(st: &AppState, invite: &Invite) -> ApiResult<InterviewView> {
 #[utoipa::path(get, path = "/api/interview/{token}", tag = "interview", params(("token" = String, Path)),
     responses((status = 200, body = InterviewView), (status = 404, body = ErrorBody), (status = 410, body = ErrorBody)))]
 async fn get_interview(State(st): State<AppState>, Path(token): Path<String>) -> ApiResult<axum::Json<InterviewView>> {
-    let invite = invite(&st, &token).await?;
-    Ok(axum::Json(view(&st, &invite).await?))
+    Ok(axum::Json(current(&st, &token).await?))
+}
+
+/// The interview as the candidate holding `token` sees it now.
+pub async fn current(st: &AppState, token: &str) -> ApiResult<InterviewView> {
+    let invite = invite(st, token).await?;
+    view(st, &invite).await
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -218,7 +223,13 @@ async fn candidate_actor(st: &AppState, app: &Application) -> ApiResult<Actor> {
 #[utoipa::path(post, path = "/api/interview/{token}/start", tag = "interview", params(("token" = String, Path)),
     responses((status = 200, body = InterviewView), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 410, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn start(State(st): State<AppState>, Path(token): Path<String>) -> ApiResult<axum::Json<InterviewView>> {
-    let (invite, app) = consented(&st, &token).await?;
+    Ok(axum::Json(start_interview(&st, &token, Channel::Chat).await?))
+}
+
+/// Starts the interview of `token` on `channel`, or resumes it at the same question whatever
+/// channel it began on: chat, voice and Telegram share one engine and one record.
+pub async fn start_interview(st: &AppState, token: &str, channel: Channel) -> ApiResult<InterviewView> {
+    let (invite, app) = consented(st, token).await?;
     if st.records.get_interview(app.id).await?.is_none() {
         if app.status != Status::AwaitingResponse {
             return Err(DomainError::InvalidTransition { from: app.status, to: Status::InInterview }.into());
@@ -234,7 +245,7 @@ async fn start(State(st): State<AppState>, Path(token): Path<String>) -> ApiResu
         let record = InterviewRecord {
             application_id: app.id,
             invite_id: invite.id,
-            channel: Channel::Chat,
+            channel,
             state: state_of(&engine)?,
             finished: false,
             started_at: now,
@@ -247,15 +258,15 @@ async fn start(State(st): State<AppState>, Path(token): Path<String>) -> ApiResu
             Ok(()) | Err(otbor_domain::ports::StoreError::Duplicate(_)) => {}
             Err(e) => return Err(e.into()),
         }
-        let actor = candidate_actor(&st, &app).await?;
+        let actor = candidate_actor(st, &app).await?;
         let (next, entry) = app.transition(Status::InInterview, &actor, vacancy.manager_id, None, now)?;
         match st.records.transition_application(&next, app.version, &entry).await {
             Ok(()) | Err(otbor_domain::ports::StoreError::Conflict) => {}
             Err(e) => return Err(e.into()),
         }
-        tracing::info!(application_id = %app.id, "interview started");
+        tracing::info!(application_id = %app.id, ?channel, "interview started");
     }
-    Ok(axum::Json(view(&st, &invite).await?))
+    view(st, &invite).await
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -271,8 +282,14 @@ pub struct AnswerRequest {
 #[utoipa::path(post, path = "/api/interview/{token}/messages", tag = "interview", params(("token" = String, Path)), request_body = AnswerRequest,
     responses((status = 200, body = InterviewView), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn message(State(st): State<AppState>, Path(token): Path<String>, Json(req): Json<AnswerRequest>) -> ApiResult<axum::Json<InterviewView>> {
-    let text = crate::extract::bounded_text("text", &req.text, 5000)?;
-    let (invite, app) = consented(&st, &token).await?;
+    Ok(axum::Json(answer(&st, &token, &req.text).await?))
+}
+
+/// Records the candidate's answer to the waiting question, whether typed or recognised from
+/// speech, and moves the engine on.
+pub async fn answer(st: &AppState, token: &str, text: &str) -> ApiResult<InterviewView> {
+    let text = crate::extract::bounded_text("text", text, 5000)?;
+    let (invite, app) = consented(st, token).await?;
     let mut record = st.records.get_interview(app.id).await?.ok_or(ApiError::InterviewNotStarted)?;
     if record.finished {
         return Err(ApiError::InterviewFinished);
@@ -293,21 +310,26 @@ async fn message(State(st): State<AppState>, Path(token): Path<String>, Json(req
     record.version += 1;
     st.records.update_interview(&record, expected).await?;
     if finished {
-        complete(&st, record, &app).await?;
+        complete(st, record, &app).await?;
     }
-    Ok(axum::Json(view(&st, &invite).await?))
+    view(st, &invite).await
 }
 
 /// Ends the interview now (the candidate has nothing to add); the evaluation is queued.
 #[utoipa::path(post, path = "/api/interview/{token}/finish", tag = "interview", params(("token" = String, Path)),
     responses((status = 200, body = InterviewView), (status = 409, body = ErrorBody)))]
 async fn finish(State(st): State<AppState>, Path(token): Path<String>) -> ApiResult<axum::Json<InterviewView>> {
-    let (invite, app) = consented(&st, &token).await?;
+    Ok(axum::Json(finish_interview(&st, &token).await?))
+}
+
+/// Ends the interview of `token` now; the evaluation is queued.
+pub async fn finish_interview(st: &AppState, token: &str) -> ApiResult<InterviewView> {
+    let (invite, app) = consented(st, token).await?;
     let record = st.records.get_interview(app.id).await?.ok_or(ApiError::InterviewNotStarted)?;
     if !record.finished {
-        complete(&st, record, &app).await?;
+        complete(st, record, &app).await?;
     }
-    Ok(axum::Json(view(&st, &invite).await?))
+    view(st, &invite).await
 }
 
 /// Marks the interview finished, moves the application to `evaluation` and queues the job.
