@@ -30,6 +30,8 @@ macro_rules! records_conformance {
             uploads_round_trip_are_updated_conditionally_and_listed_newest_first,
             matches_are_replaced_per_candidate_or_vacancy_and_read_best_first,
             interviews_are_one_per_application_updated_conditionally_with_their_evaluation,
+            a_notification_is_claimed_once_per_key_logged_per_candidate_and_listed_newest_first,
+            entries_are_put_read_listed_by_prefix_and_taken_once,
         );
     };
     (@each $fresh:expr; $($name:ident),* $(,)?) => {$(

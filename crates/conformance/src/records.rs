@@ -507,3 +507,78 @@ pub async fn interviews_are_one_per_application_updated_conditionally_with_their
     s.put_evaluation(&again).await.unwrap();
     assert_eq!(s.get_evaluation(app).await.unwrap(), Some(again));
 }
+
+fn notification(key: &str, candidate: Option<otbor_domain::ids::CandidateId>, channel: otbor_domain::notify::ChannelKind, minute: i64) -> otbor_domain::notify::NotificationRecord {
+    use otbor_domain::notify::*;
+    NotificationRecord {
+        key: key.into(),
+        event: EventKind::Invitation,
+        recipient: match candidate {
+            Some(c) => Recipient::Candidate(c),
+            None => Recipient::User(UserId::new()),
+        },
+        candidate_id: candidate,
+        channel,
+        address: "cand@example.ru".into(),
+        subject: "Приглашение на интервью".into(),
+        text: "Здравствуйте!".into(),
+        html: Some("<p>Здравствуйте!</p>".into()),
+        status: DeliveryStatus::Sending,
+        error: None,
+        attempts: 0,
+        created_at: at(minute),
+        updated_at: at(minute),
+    }
+}
+
+pub async fn a_notification_is_claimed_once_per_key_logged_per_candidate_and_listed_newest_first(s: Arc<dyn Records>) {
+    use otbor_domain::ids::CandidateId;
+    use otbor_domain::notify::{ChannelKind, DeliveryStatus};
+    let c = CandidateId::new();
+    let first = notification("invitation/i1/c/email", Some(c), ChannelKind::Email, 1);
+    assert!(s.claim_notification(&first).await.unwrap(), "a new key is claimed");
+    let mut again = first.clone();
+    again.subject = "другое".into();
+    assert!(!s.claim_notification(&again).await.unwrap(), "a second claim of the same key is refused");
+    assert_eq!(s.get_notification(&first.key).await.unwrap().unwrap().subject, first.subject, "the refused claim changed nothing");
+
+    let mut sent = first.clone();
+    sent.status = DeliveryStatus::Sent;
+    sent.attempts = 1;
+    s.update_notification(&sent).await.unwrap();
+    assert_eq!(s.get_notification(&first.key).await.unwrap().unwrap(), sent);
+    assert!(s.get_notification("missing").await.unwrap().is_none());
+
+    s.claim_notification(&notification("thanks/a1/c/outbox", Some(c), ChannelKind::Outbox, 3)).await.unwrap();
+    s.claim_notification(&notification("digest/u1/outbox", None, ChannelKind::Outbox, 2)).await.unwrap();
+    s.claim_notification(&notification("other/c2/email", Some(CandidateId::new()), ChannelKind::Email, 4)).await.unwrap();
+
+    let log: Vec<String> = s.notifications_for_candidate(c).await.unwrap().into_iter().map(|n| n.key).collect();
+    assert_eq!(log, ["invitation/i1/c/email", "thanks/a1/c/outbox"], "the candidate's log, oldest first");
+
+    let all = s.list_notifications(None, page(1, 3)).await.unwrap();
+    assert_eq!(all.total, 4);
+    let keys: Vec<String> = all.items.into_iter().map(|n| n.key).collect();
+    assert_eq!(keys, ["other/c2/email", "thanks/a1/c/outbox", "digest/u1/outbox"], "newest first");
+    let outbox = s.list_notifications(Some(ChannelKind::Outbox), page(2, 1)).await.unwrap();
+    assert_eq!(outbox.total, 2);
+    assert_eq!(outbox.items[0].key, "digest/u1/outbox");
+}
+
+pub async fn entries_are_put_read_listed_by_prefix_and_taken_once(s: Arc<dyn Records>) {
+    use serde_json::json;
+    s.put_entry("prefs/u1", &json!({"a": 1})).await.unwrap();
+    s.put_entry("prefs/u1", &json!({"a": 2})).await.unwrap();
+    s.put_entry("prefs/u2", &json!({"a": 3})).await.unwrap();
+    s.put_entry("prefsX", &json!(null)).await.unwrap();
+    s.put_entry("code/abc", &json!("Привет")).await.unwrap();
+    assert_eq!(s.get_entry("prefs/u1").await.unwrap(), Some(json!({"a": 2})), "a put replaces");
+    assert_eq!(s.get_entry("nothing").await.unwrap(), None);
+    let listed = s.list_entries("prefs/").await.unwrap();
+    assert_eq!(listed, vec![("prefs/u1".to_string(), json!({"a": 2})), ("prefs/u2".to_string(), json!({"a": 3}))]);
+
+    let (a, b) = tokio::join!(s.take_entry("code/abc"), s.take_entry("code/abc"));
+    let taken: Vec<_> = [a.unwrap(), b.unwrap()].into_iter().flatten().collect();
+    assert_eq!(taken, vec![json!("Привет")], "exactly one of two takers gets a one-time code");
+    assert_eq!(s.get_entry("code/abc").await.unwrap(), None);
+}

@@ -9,6 +9,7 @@ pub mod ids;
 pub mod interview;
 pub mod jobs;
 pub mod invite;
+pub mod notify;
 pub mod permissions;
 pub mod ports;
 pub mod query;

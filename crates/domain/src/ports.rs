@@ -8,6 +8,7 @@ use crate::upload::Upload;
 use crate::values::Phone;
 use crate::interview::{EvaluationRecord, InterviewRecord};
 use crate::invite::Invite;
+use crate::notify::{ChannelKind, NotificationRecord};
 use crate::query::{ApplicationQuery, CandidateQuery, Page, PageRequest, VacancyQuery};
 use crate::secret::TokenHash;
 use crate::user::{Session, User};
@@ -158,13 +159,37 @@ pub trait InterviewStore: Send + Sync {
     async fn get_evaluation(&self, application: ApplicationId) -> StoreResult<Option<EvaluationRecord>>;
 }
 
+/// Messages sent and the small documents that steer them (preferences, templates,
+/// unsubscribed addresses, Telegram links, pending reminders), kept by key.
+#[async_trait]
+pub trait NotifyStore: Send + Sync {
+    /// Inserts the record if its key is new and returns `true`; returns `false` and changes
+    /// nothing if a record with this key exists (the event was handled already).
+    async fn claim_notification(&self, n: &NotificationRecord) -> StoreResult<bool>;
+    /// Replaces the record with this key.
+    async fn update_notification(&self, n: &NotificationRecord) -> StoreResult<()>;
+    async fn get_notification(&self, key: &str) -> StoreResult<Option<NotificationRecord>>;
+    /// Oldest first.
+    async fn notifications_for_candidate(&self, id: CandidateId) -> StoreResult<Vec<NotificationRecord>>;
+    /// Newest first; only this channel's if given.
+    async fn list_notifications(&self, channel: Option<ChannelKind>, page: PageRequest) -> StoreResult<Page<NotificationRecord>>;
+    /// Creates or replaces a document.
+    async fn put_entry(&self, key: &str, value: &serde_json::Value) -> StoreResult<()>;
+    async fn get_entry(&self, key: &str) -> StoreResult<Option<serde_json::Value>>;
+    /// Removes the document and returns it; of two concurrent takers only one gets it
+    /// (one-time codes).
+    async fn take_entry(&self, key: &str) -> StoreResult<Option<serde_json::Value>>;
+    /// The documents whose key starts with `prefix`, by key.
+    async fn list_entries(&self, prefix: &str) -> StoreResult<Vec<(String, serde_json::Value)>>;
+}
+
 /// All the record ports of one backend.
 pub trait Records:
-    UserStore + SessionStore + CandidateStore + VacancyStore + ApplicationStore + InviteStore + UploadStore + MatchStore + InterviewStore
+    UserStore + SessionStore + CandidateStore + VacancyStore + ApplicationStore + InviteStore + UploadStore + MatchStore + InterviewStore + NotifyStore
 {
 }
 impl<T> Records for T where
-    T: UserStore + SessionStore + CandidateStore + VacancyStore + ApplicationStore + InviteStore + UploadStore + MatchStore + InterviewStore
+    T: UserStore + SessionStore + CandidateStore + VacancyStore + ApplicationStore + InviteStore + UploadStore + MatchStore + InterviewStore + NotifyStore
 {
 }
 

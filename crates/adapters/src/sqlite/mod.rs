@@ -113,6 +113,20 @@ CREATE TABLE evaluations (
     application_id TEXT PRIMARY KEY,
     doc TEXT NOT NULL
 );
+"#, r#"
+CREATE TABLE notifications (
+    key TEXT PRIMARY KEY,
+    candidate_id TEXT,
+    channel TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    doc TEXT NOT NULL
+);
+CREATE INDEX notifications_candidate ON notifications (candidate_id, created_at);
+CREATE INDEX notifications_created ON notifications (created_at, key);
+CREATE TABLE entries (
+    key TEXT PRIMARY KEY,
+    doc TEXT NOT NULL
+);
 "#];
 
 /// Opens (creating if needed) the database file and brings its schema up to date.

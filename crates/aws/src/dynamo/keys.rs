@@ -17,6 +17,8 @@
 //! | upload | `UPLOAD#<id>` | `UPLOAD` | `type`, `created`, `doc`, `version` |
 //! | match, by candidate | `MATCH_C#<candidate>` | `<vacancy>` | `doc` |
 //! | match, by vacancy | `MATCH_V#<vacancy>` | `<candidate>` | `doc` (the same document) |
+//! | notification | `NOTE#<idempotency key>` | `NOTE` | `type`, `created`, `doc` |
+//! | entry (preferences, templates, codes...) | `ENTRY` | `<key>` | `doc` |
 //!
 //! The GSI `by_type` (`type`, `created` = RFC 3339 time + `#` + id) lists the entities of a
 //! type. Finding a candidate by email or phone scans the candidates through it rather than
@@ -51,6 +53,7 @@ pub(crate) enum Listed {
     Vacancy,
     Application,
     Upload,
+    Notification,
 }
 
 impl Listed {
@@ -61,6 +64,7 @@ impl Listed {
             Listed::Vacancy => "VACANCY",
             Listed::Application => "APPLICATION",
             Listed::Upload => "UPLOAD",
+            Listed::Notification => "NOTIFICATION",
         }
     }
     pub(crate) fn sk(self) -> &'static str {
@@ -70,6 +74,7 @@ impl Listed {
             Listed::Vacancy => "VAC",
             Listed::Application => "APP",
             Listed::Upload => "UPLOAD",
+            Listed::Notification => "NOTE",
         }
     }
     pub(crate) fn pk(self, id: impl Display) -> String {
@@ -167,4 +172,11 @@ pub(crate) fn interview(application: impl Display) -> Key {
 /// The evaluation of an application: in the application's partition.
 pub(crate) fn evaluation(application: impl Display) -> Key {
     Key::new(format!("APP#{application}"), "EVALUATION")
+}
+
+/// The partition of the notify store's small documents; few and small, read by key.
+pub(crate) const ENTRIES: &str = "ENTRY";
+
+pub(crate) fn entry(key: &str) -> Key {
+    Key::new(ENTRIES, key)
 }

@@ -9,6 +9,7 @@
 mod interviews;
 mod keys;
 mod matches;
+mod notify;
 mod stores;
 mod table;
 
@@ -318,6 +319,12 @@ impl DynamoRecords {
         pk: &str,
         prefix: Option<&str>,
     ) -> StoreResult<Vec<T>> {
+        let items = self.query_items(pk, prefix).await?;
+        Ok(items.iter().map(|item| decode(what, item)).collect::<Result<_, _>>()?)
+    }
+
+    /// The raw items of one partition, as [`Self::query_partition`] reads them.
+    async fn query_items(&self, pk: &str, prefix: Option<&str>) -> StoreResult<Vec<Item>> {
         let mut all = Vec::new();
         let mut start: Option<Item> = None;
         loop {
@@ -340,9 +347,7 @@ impl DynamoRecords {
                 .send()
                 .await
                 .map_err(|e| call_failed(SERVICE, "Query", e))?;
-            for item in out.items.unwrap_or_default() {
-                all.push(decode(what, &item)?);
-            }
+            all.extend(out.items.unwrap_or_default());
             match out.last_evaluated_key {
                 Some(k) if !k.is_empty() => start = Some(k),
                 _ => return Ok(all),
