@@ -18,6 +18,8 @@ LOG_FILE="$TMP/moto.log"
 # The per-service extras plus flask and flask-cors are all moto_server needs; the `server`
 # extra would also pull in every other service's dependencies (cfn-lint, docker, ...).
 MOTO_SPEC='moto[dynamodb,s3,sqs]==5.2.5'
+# The SMTP server the notification tests send to (scripts/smtp_sink.py) lives in the same venv.
+SMTP_SPEC='aiosmtpd==1.4.6'
 
 log() { echo "moto.sh: $*" >&2; }
 
@@ -34,19 +36,20 @@ running() {
 
 print_url() {
     echo "export OTBOR_TEST_AWS_ENDPOINT=http://127.0.0.1:$(cat "$PORT_FILE")"
+    echo "export OTBOR_TEST_PYTHON=$VENV/bin/python"
 }
 
 ensure_venv() {
     # The marker is written only after a complete install, so an interrupted install is redone.
     if [[ -x "$VENV/bin/moto_server" && -f "$VENV/.otbor-installed" ]] \
-        && [[ "$(cat "$VENV/.otbor-installed")" == "$MOTO_SPEC" ]]; then
+        && [[ "$(cat "$VENV/.otbor-installed")" == "$MOTO_SPEC $SMTP_SPEC" ]]; then
         return
     fi
-    log "installing $MOTO_SPEC into $VENV (once)"
+    log "installing $MOTO_SPEC and $SMTP_SPEC into $VENV (once)"
     [[ -x "$VENV/bin/python" ]] || python3 -m venv "$VENV"
     "$VENV/bin/pip" install --quiet --disable-pip-version-check --no-input \
-        "$MOTO_SPEC" flask flask-cors >&2
-    echo "$MOTO_SPEC" > "$VENV/.otbor-installed"
+        "$MOTO_SPEC" flask flask-cors "$SMTP_SPEC" >&2
+    echo "$MOTO_SPEC $SMTP_SPEC" > "$VENV/.otbor-installed"
 }
 
 free_port() {
