@@ -37,8 +37,14 @@ pub fn test_settings(dir: &std::path::Path) -> otbor_adapters::Settings {
 }
 
 pub async fn spawn_app() -> TestApp {
+    spawn_app_with(|_| {}).await
+}
+
+/// A fresh app whose settings `configure` changes first (the notification channels, say).
+pub async fn spawn_app_with(configure: impl FnOnce(&mut otbor_adapters::Settings)) -> TestApp {
     let dir = tempfile::tempdir().expect("temp dir");
-    let settings = test_settings(dir.path());
+    let mut settings = test_settings(dir.path());
+    configure(&mut settings);
     let built = otbor::app::build(&settings, false).await.expect("build the app");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let base = format!("http://{}", listener.local_addr().unwrap());

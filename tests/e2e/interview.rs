@@ -10,7 +10,7 @@ fn script(name: &str) -> Value {
 }
 
 /// Answers every question with the script's answers in turn, then a closing line.
-async fn take_interview(c: &Client, token: &str, answers: &[String]) -> Value {
+pub async fn take_interview(c: &Client, token: &str, answers: &[String]) -> Value {
     let mut page = c.post(&format!("/api/interview/{token}/start"), json!({})).await.expect(200);
     let mut i = 0;
     while !page["chat"]["finished"].as_bool().unwrap() {

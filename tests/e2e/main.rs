@@ -11,6 +11,7 @@ mod interview;
 mod invites;
 mod lambda;
 mod lambda_runtime;
+mod notifications;
 mod permissions;
 mod pipeline;
 mod uploads;

@@ -64,6 +64,8 @@ pub struct Settings {
     /// Values read from the provider secret (`OTBOR_PROVIDER_SECRET_ARN`), for settings the
     /// environment does not give; kept apart so that they never print.
     secret_values: std::collections::HashMap<String, SecretString>,
+    /// Values given in code, ahead of the environment (tests configure adapters this way).
+    given: std::collections::HashMap<String, SecretString>,
 }
 
 impl Settings {
@@ -126,6 +128,7 @@ impl Settings {
             max_receives: number("OTBOR_MAX_RECEIVES", 5)?.clamp(1, 100) as u32,
             workers: number("OTBOR_WORKERS", 2)?.clamp(0, 16) as usize,
             secret_values: Default::default(),
+            given: Default::default(),
         };
         if s.queue == QueueBackend::Sqs && s.aws.queue_url.is_none() && !s.aws.create_resources {
             bail!("OTBOR_QUEUE=sqs needs OTBOR_SQS_QUEUE_URL (and OTBOR_SQS_DLQ_URL), or OTBOR_AWS_CREATE_RESOURCES=1 against an emulator");
@@ -160,10 +163,18 @@ impl Settings {
     /// provider adapters, which read their own keys.
     pub fn lookup(&self, key: &str) -> Option<String> {
         use secrecy::ExposeSecret;
+        if let Some(v) = self.given.get(key) {
+            return Some(v.expose_secret().to_string());
+        }
         std::env::var(key)
             .ok()
             .filter(|v| !v.trim().is_empty())
             .or_else(|| self.secret_values.get(key).map(|v| v.expose_secret().to_string()))
+    }
+
+    /// Sets a value that [`Self::lookup`] returns ahead of the environment.
+    pub fn give(&mut self, key: &str, value: impl Into<String>) {
+        self.given.insert(key.to_string(), SecretString::from(value.into()));
     }
 
     pub fn database_path(&self) -> PathBuf {

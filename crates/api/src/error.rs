@@ -56,6 +56,9 @@ pub enum ApiError {
     InterviewNotStarted,
     #[error("the interview is over")]
     InterviewFinished,
+    /// A webhook call without the secret the provider was given.
+    #[error("webhook secret missing or wrong")]
+    WebhookSecret,
     #[error("internal error")]
     Internal(#[source] anyhow::Error),
 }
@@ -131,7 +134,7 @@ impl ApiError {
             ApiError::Domain(D::InvalidTransition { .. } | D::VacancyClosed) => StatusCode::CONFLICT,
             ApiError::Domain(D::Forbidden(_)) | ApiError::Csrf => StatusCode::FORBIDDEN,
             ApiError::Domain(D::InviteExpired) | ApiError::Gone => StatusCode::GONE,
-            ApiError::Unauthenticated | ApiError::BadCredentials => StatusCode::UNAUTHORIZED,
+            ApiError::Unauthenticated | ApiError::BadCredentials | ApiError::WebhookSecret => StatusCode::UNAUTHORIZED,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::Conflict | ApiError::Duplicate(_) => StatusCode::CONFLICT,
             ApiError::BadRequest { .. } => StatusCode::BAD_REQUEST,
@@ -178,8 +181,14 @@ impl ApiError {
             ApiError::InterviewNotStarted => "interview_not_started",
             ApiError::OverrideNeedsReason => "validation",
             ApiError::InterviewFinished => "interview_finished",
+            ApiError::WebhookSecret => "bad_webhook_secret",
             ApiError::Internal(_) => "internal",
         }
+    }
+
+    /// The message people read, in `l`.
+    pub fn message_in(&self, l: Lang) -> String {
+        self.message(l)
     }
 
     fn message(&self, l: Lang) -> String {
@@ -187,6 +196,10 @@ impl ApiError {
             ApiError::Domain(d) => d.message(l),
             ApiError::Unauthenticated => l.pick("войдите в систему", "please log in"),
             ApiError::BadCredentials => l.pick("неверный email или пароль", "wrong email or password"),
+            ApiError::WebhookSecret => l.pick(
+                "вызов отклонён: заголовок X-Telegram-Bot-Api-Secret-Token отсутствует или неверен",
+                "call refused: the X-Telegram-Bot-Api-Secret-Token header is missing or wrong",
+            ),
             ApiError::Csrf => l.pick(
                 "запрос отклонён: нет или неверен заголовок X-CSRF-Token; обновите страницу",
                 "request refused: the X-CSRF-Token header is missing or wrong; reload the page",

@@ -53,7 +53,11 @@ pub async fn evaluate_interview(st: &AppState, job: EvaluateInterview) -> anyhow
     if app.status == Status::Evaluation {
         let (next, entry) = app.transition(Status::AwaitingManagerDecision, &Actor::System, vacancy.manager_id, None, st.clock.now())?;
         match st.records.transition_application(&next, app.version, &entry).await {
-            Ok(()) | Err(StoreError::Conflict) => {}
+            Ok(()) => {
+                let recommendation = serde_json::to_value(evaluation.recommendation).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+                crate::notices::awaiting_decision(st, &next, &vacancy, &candidate, &recommendation).await;
+            }
+            Err(StoreError::Conflict) => {}
             Err(e) => return Err(e.into()),
         }
     }
@@ -123,5 +127,6 @@ async fn decide(State(st): State<AppState>, staff: Staff, Path(id): Path<String>
     let (next, entry) = app.transition(req.decision, &staff.actor(), vacancy.manager_id, reason, st.clock.now())?;
     st.records.transition_application(&next, app.version, &entry).await?;
     tracing::info!(application_id = %app.id, decision = %req.decision, by = %staff.user.id, "manager decided");
+    crate::notices::decided(&st, &next, &vacancy, reason).await;
     Ok(axum::Json(crate::applications::view_one(&st, next).await?))
 }

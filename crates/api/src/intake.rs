@@ -74,7 +74,10 @@ pub async fn ingest_resume(st: &AppState, job: IngestResume) -> anyhow::Result<(
     if let Some(vacancy_id) = upload.vacancy_id {
         assign(st, &upload, candidate.id, vacancy_id).await?;
     }
-    match_candidate_everywhere(st, &candidate, &profile).await?;
+    let (matches, vacancies) = match_candidate_everywhere(st, &candidate, &profile).await?;
+    if !updated_existing {
+        crate::notices::strong_matches(st, &upload, &candidate, &matches, &vacancies).await;
+    }
     let expected = upload.version;
     upload.set_status(UploadStatus::Done { candidate_id: candidate.id, updated_existing }, st.clock.now());
     st.records.update_upload(&upload, expected).await?;
@@ -86,6 +89,7 @@ async fn finish_failed(st: &AppState, upload: &mut Upload, code: &str, ru: &str,
     let expected = upload.version;
     upload.fail(code, ru, en, st.clock.now());
     st.records.update_upload(upload, expected).await?;
+    crate::notices::upload_failed(st, upload, ru, en).await;
     Ok(())
 }
 
@@ -197,11 +201,13 @@ async fn open_vacancies(st: &AppState) -> anyhow::Result<Vec<Vacancy>> {
     Ok(st.records.list_vacancies(&q).await?.items)
 }
 
-async fn match_candidate_everywhere(st: &AppState, c: &Candidate, profile: &Profile) -> anyhow::Result<()> {
+/// Matches the candidate against every open vacancy; returns the matches and the vacancies.
+async fn match_candidate_everywhere(st: &AppState, c: &Candidate, profile: &Profile) -> anyhow::Result<(Vec<MatchRecord>, Vec<Vacancy>)> {
     let now = st.clock.now();
-    let records = open_vacancies(st).await?.iter().map(|v| record(c, v, profile, now)).collect::<anyhow::Result<Vec<_>>>()?;
+    let vacancies = open_vacancies(st).await?;
+    let records = vacancies.iter().map(|v| record(c, v, profile, now)).collect::<anyhow::Result<Vec<_>>>()?;
     st.records.replace_candidate_matches(c.id, &records).await?;
-    Ok(())
+    Ok((records, vacancies))
 }
 
 /// The profile intake stored on a candidate, if any.

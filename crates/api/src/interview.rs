@@ -87,13 +87,18 @@ fn chat_view(engine: &otbor_interview::Interview) -> ChatView {
     }
 }
 
-/// Finds the invite of a token; unknown tokens are 404, expired ones 410.
-async fn invite(st: &AppState, token: &str) -> ApiResult<Invite> {
+/// The stored form of an invite token; a malformed token is 404 (it cannot match).
+pub fn token_hash(token: &str) -> ApiResult<TokenHash> {
     // Tokens are 64 hex characters; anything else cannot match and is not hashed.
     if token.len() != 64 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Err(ApiError::NotFound(What::Invite));
     }
-    let invite = st.records.invite_by_token(&TokenHash::of(token)).await?.ok_or(ApiError::NotFound(What::Invite))?;
+    Ok(TokenHash::of(token))
+}
+
+/// Finds the invite of a token; unknown tokens are 404, expired ones 410.
+async fn invite(st: &AppState, hash: &TokenHash) -> ApiResult<Invite> {
+    let invite = st.records.invite_by_token(hash).await?.ok_or(ApiError::NotFound(What::Invite))?;
     invite.ensure_usable(st.clock.now())?;
     Ok(invite)
 }
@@ -136,7 +141,11 @@ async fn get_interview(State(st): State<AppState>, Path(token): Path<String>) ->
 
 /// The interview as the candidate holding `token` sees it now.
 pub async fn current(st: &AppState, token: &str) -> ApiResult<InterviewView> {
-    let invite = invite(st, token).await?;
+    current_by(st, &token_hash(token)?).await
+}
+
+pub async fn current_by(st: &AppState, hash: &TokenHash) -> ApiResult<InterviewView> {
+    let invite = invite(st, hash).await?;
     view(st, &invite).await
 }
 
@@ -155,12 +164,17 @@ pub struct ConsentRequest {
 #[utoipa::path(post, path = "/api/interview/{token}/consent", tag = "interview", params(("token" = String, Path)), request_body = ConsentRequest,
     responses((status = 200, body = InterviewView), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 410, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn consent(State(st): State<AppState>, Path(token): Path<String>, Json(req): Json<ConsentRequest>) -> ApiResult<axum::Json<InterviewView>> {
-    let mut invite = invite(&st, &token).await?;
+    Ok(axum::Json(give_consent(&st, &token_hash(&token)?, &req).await?))
+}
+
+/// Records the candidate's consent (on an open link, with the details they entered).
+pub async fn give_consent(st: &AppState, hash: &TokenHash, req: &ConsentRequest) -> ApiResult<InterviewView> {
+    let mut invite = invite(st, hash).await?;
     if !req.consent {
         return Err(DomainError::ConsentRequired.into());
     }
     if invite.consent_at.is_some() {
-        return Ok(axum::Json(view(&st, &invite).await?));
+        return view(st, &invite).await;
     }
     let now = st.clock.now();
     let bound = match (invite.kind, invite.candidate_id, invite.application_id) {
@@ -191,7 +205,7 @@ async fn consent(State(st): State<AppState>, Path(token): Path<String>, Json(req
     invite.consent(bound, now);
     st.records.update_invite(&invite, expected).await?;
     tracing::info!(invite_id = %invite.id, application_id = %bound.1, "candidate gave consent");
-    Ok(axum::Json(view(&st, &invite).await?))
+    view(st, &invite).await
 }
 
 fn engine_of(r: &InterviewRecord) -> ApiResult<otbor_interview::Interview> {
@@ -203,8 +217,8 @@ fn state_of(engine: &otbor_interview::Interview) -> ApiResult<serde_json::Value>
 }
 
 /// The invite's application and candidate, once the candidate has consented.
-async fn consented(st: &AppState, token: &str) -> ApiResult<(Invite, Application)> {
-    let invite = invite(st, token).await?;
+async fn consented(st: &AppState, hash: &TokenHash) -> ApiResult<(Invite, Application)> {
+    let invite = invite(st, hash).await?;
     let (Some(app_id), Some(_)) = (invite.application_id, invite.consent_at) else {
         return Err(DomainError::ConsentRequired.into());
     };
@@ -229,7 +243,11 @@ async fn start(State(st): State<AppState>, Path(token): Path<String>) -> ApiResu
 /// Starts the interview of `token` on `channel`, or resumes it at the same question whatever
 /// channel it began on: chat, voice and Telegram share one engine and one record.
 pub async fn start_interview(st: &AppState, token: &str, channel: Channel) -> ApiResult<InterviewView> {
-    let (invite, app) = consented(st, token).await?;
+    start_interview_by(st, &token_hash(token)?, channel).await
+}
+
+pub async fn start_interview_by(st: &AppState, hash: &TokenHash, channel: Channel) -> ApiResult<InterviewView> {
+    let (invite, app) = consented(st, hash).await?;
     if st.records.get_interview(app.id).await?.is_none() {
         if app.status != Status::AwaitingResponse {
             return Err(DomainError::InvalidTransition { from: app.status, to: Status::InInterview }.into());
@@ -288,8 +306,12 @@ async fn message(State(st): State<AppState>, Path(token): Path<String>, Json(req
 /// Records the candidate's answer to the waiting question, whether typed or recognised from
 /// speech, and moves the engine on.
 pub async fn answer(st: &AppState, token: &str, text: &str) -> ApiResult<InterviewView> {
+    answer_by(st, &token_hash(token)?, text).await
+}
+
+pub async fn answer_by(st: &AppState, hash: &TokenHash, text: &str) -> ApiResult<InterviewView> {
     let text = crate::extract::bounded_text("text", text, 5000)?;
-    let (invite, app) = consented(st, token).await?;
+    let (invite, app) = consented(st, hash).await?;
     let mut record = st.records.get_interview(app.id).await?.ok_or(ApiError::InterviewNotStarted)?;
     if record.finished {
         return Err(ApiError::InterviewFinished);
@@ -310,7 +332,7 @@ pub async fn answer(st: &AppState, token: &str, text: &str) -> ApiResult<Intervi
     record.version += 1;
     st.records.update_interview(&record, expected).await?;
     if finished {
-        complete(st, record, &app).await?;
+        complete(st, record, &app, &invite).await?;
     }
     view(st, &invite).await
 }
@@ -324,16 +346,20 @@ async fn finish(State(st): State<AppState>, Path(token): Path<String>) -> ApiRes
 
 /// Ends the interview of `token` now; the evaluation is queued.
 pub async fn finish_interview(st: &AppState, token: &str) -> ApiResult<InterviewView> {
-    let (invite, app) = consented(st, token).await?;
+    finish_interview_by(st, &token_hash(token)?).await
+}
+
+pub async fn finish_interview_by(st: &AppState, hash: &TokenHash) -> ApiResult<InterviewView> {
+    let (invite, app) = consented(st, hash).await?;
     let record = st.records.get_interview(app.id).await?.ok_or(ApiError::InterviewNotStarted)?;
     if !record.finished {
-        complete(st, record, &app).await?;
+        complete(st, record, &app, &invite).await?;
     }
     view(st, &invite).await
 }
 
 /// Marks the interview finished, moves the application to `evaluation` and queues the job.
-async fn complete(st: &AppState, mut record: InterviewRecord, app: &Application) -> ApiResult<()> {
+async fn complete(st: &AppState, mut record: InterviewRecord, app: &Application, invite: &Invite) -> ApiResult<()> {
     let now = st.clock.now();
     if !record.finished {
         let mut engine = engine_of(&record)?;
@@ -355,6 +381,7 @@ async fn complete(st: &AppState, mut record: InterviewRecord, app: &Application)
         st.records.transition_application(&next, current.version, &entry).await?;
     }
     st.jobs.enqueue(&otbor_domain::jobs::EvaluateInterview { application_id: app.id }.message()).await?;
+    crate::notices::interview_finished(st, app, invite.created_by).await;
     tracing::info!(application_id = %app.id, "interview finished; evaluation queued");
     Ok(())
 }

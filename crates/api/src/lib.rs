@@ -11,8 +11,11 @@ pub mod intake;
 pub mod jobs;
 pub mod interview;
 pub mod matches;
+pub mod notices;
+pub mod notify;
 pub mod refine;
 pub mod state;
+pub mod telegram;
 pub mod uploads;
 pub mod users;
 pub mod vacancies;
@@ -38,7 +41,7 @@ pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Otbor API", description = "AI-assisted candidate selection. Errors are `{\"error\": {\"code\", \"message\", \"field\"}}`; messages follow `Accept-Language` (ru, en)."),
-    tags((name = "auth"), (name = "users"), (name = "vacancies"), (name = "candidates"), (name = "applications"), (name = "invites"), (name = "interview"), (name = "uploads"), (name = "matching"), (name = "jobs"), (name = "health"))
+    tags((name = "auth"), (name = "users"), (name = "vacancies"), (name = "candidates"), (name = "applications"), (name = "invites"), (name = "interview"), (name = "uploads"), (name = "matching"), (name = "jobs"), (name = "notifications"), (name = "health"))
 )]
 struct ApiDoc;
 
@@ -56,6 +59,8 @@ fn api() -> OpenApiRouter<AppState> {
         .merge(matches::router())
         .merge(evaluation::router())
         .merge(jobs::router())
+        .merge(notify::router())
+        .merge(telegram::router())
 }
 
 /// The OpenAPI document, generated from the handlers' annotations.

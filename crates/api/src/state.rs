@@ -12,6 +12,8 @@ pub struct AppState {
     pub config: Arc<ApiConfig>,
     /// The configured language model; `None` runs the offline engine alone.
     pub llm: Option<Arc<dyn otbor_providers::LanguageModel>>,
+    /// The configured notification channels (email, Telegram); none means the outbox.
+    pub channels: Arc<otbor_notify::Channels>,
 }
 
 #[derive(Clone, Debug)]

@@ -140,6 +140,9 @@ pub struct NewInvite {
     /// An existing candidate (a personal link); absent for an open link where the candidate
     /// enters their own details.
     pub candidate_id: Option<CandidateId>,
+    /// Send the personal link to the candidate (email, Telegram; the outbox when neither is
+    /// configured). On by default; off to hand the link over yourself.
+    pub send: Option<bool>,
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -169,17 +172,22 @@ async fn create_invite(State(st): State<AppState>, staff: Staff, Path(id): Path<
     let vacancy = load(&st, parse_id(&id)?).await?;
     vacancy.ensure_open()?;
     let now = st.clock.now();
-    let (kind, bound) = match req.candidate_id {
-        None => (InviteKind::Open, None),
+    let (kind, bound, candidate) = match req.candidate_id {
+        None => (InviteKind::Open, None, None),
         Some(cid) => {
             let c = st.records.get_candidate(cid).await?.ok_or(ApiError::NotFound(What::Candidate))?;
             let app = application_for(&st, &staff, c.id, vacancy.id).await?;
-            (InviteKind::Personal, Some((c.id, app.id)))
+            (InviteKind::Personal, Some((c.id, app.id)), Some(c))
         }
     };
     let (invite, token) = Invite::new(kind, vacancy.id, bound, staff.user.id, now, st.config.invite_ttl);
     st.records.insert_invite(&invite).await?;
     tracing::info!(invite_id = %invite.id, vacancy_id = %vacancy.id, kind = ?kind, "invite created");
+    if let Some(c) = &candidate
+        && req.send.unwrap_or(true)
+    {
+        crate::notices::invitation(&st, &invite, &token, c, &vacancy).await;
+    }
     let path = format!("/i/{token}");
     let url = match &st.config.public_url {
         Some(base) => format!("{base}{path}"),

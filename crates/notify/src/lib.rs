@@ -32,7 +32,7 @@ impl SendError {
 }
 
 /// The channels configured for this deployment. Without any, messages go to the outbox.
-#[derive(Clone, Default)]
+#[derive(Clone)]
 pub struct Channels {
     pub email: Option<email::Email>,
     pub telegram: Option<telegram::Telegram>,
@@ -44,6 +44,8 @@ pub struct Channels {
     pub share_reasoning: bool,
     /// A new match at or above this score tells the recruiter.
     pub strong_match_score: u8,
+    /// The company's offset from UTC, for times in messages (Moscow, +3, by default).
+    pub utc_offset_hours: i32,
 }
 
 impl Channels {
@@ -74,6 +76,25 @@ impl Channels {
             telegram_webhook_secret: var("OTBOR_TELEGRAM_WEBHOOK_SECRET").map(Into::into),
             share_reasoning: matches!(var("OTBOR_NOTIFY_SHARE_REASONING").as_deref(), Some("1" | "true" | "yes")),
             strong_match_score,
+            utc_offset_hours: match var("OTBOR_NOTIFY_UTC_OFFSET") {
+                Some(v) => v.parse::<i32>().ok().filter(|h| (-12..=14).contains(h)).ok_or_else(|| anyhow::anyhow!("OTBOR_NOTIFY_UTC_OFFSET must be whole hours from -12 to 14, not `{v}`"))?,
+                None => 3,
+            },
         })
+    }
+}
+
+impl Default for Channels {
+    /// No channel: everything goes to the outbox.
+    fn default() -> Self {
+        Self {
+            email: None,
+            telegram: None,
+            telegram_bot: None,
+            telegram_webhook_secret: None,
+            share_reasoning: false,
+            strong_match_score: 80,
+            utc_offset_hours: 3,
+        }
     }
 }

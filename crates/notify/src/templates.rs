@@ -71,7 +71,6 @@ fn environment(lang: Lang, html: bool) -> Environment<'static> {
     // Escapes what HTML needs and no more (minijinja's own escaping also turns `/` in every
     // link into `&#x2f;`); a missing optional value prints nothing rather than "none".
     env.set_formatter(move |out, _state, value| {
-        use std::fmt::Write;
         if value.is_none() || value.is_undefined() {
             return Ok(());
         }
@@ -89,16 +88,24 @@ fn render_part(part: &'static str, source: &str, vars: &Value, lang: Lang, html:
     let env = environment(lang, html);
     let invalid = |e: minijinja::Error| TemplateError::Invalid { part, message: describe(&e) };
     let tmpl = env.template_from_str(source).map_err(invalid)?;
+    // Name the variables the event does not give (minijinja's own error does not).
+    let mut unknown: Vec<String> = tmpl.undeclared_variables(false).into_iter().filter(|v| vars.get_attr(v).is_ok_and(|x| x.is_undefined())).collect();
+    if !unknown.is_empty() {
+        unknown.sort();
+        let names = unknown.iter().map(|v| format!("`{v}`")).collect::<Vec<_>>().join(", ");
+        return Err(TemplateError::Invalid { part, message: format!("uses {names}, which this event does not have") });
+    }
     tmpl.render(vars).map_err(invalid)
 }
 
-/// minijinja's message, with the line when it knows it.
+/// minijinja's message, naming the unknown variable and the line when it can.
 fn describe(e: &minijinja::Error) -> String {
+    let line = e.line();
     let base = match e.kind() {
         minijinja::ErrorKind::UndefinedError => "uses a variable this event does not have".to_string(),
         _ => e.detail().map(str::to_string).unwrap_or_else(|| e.kind().to_string()),
     };
-    match e.line() {
+    match line {
         Some(line) => format!("{base} (line {line})"),
         None => base,
     }
@@ -181,7 +188,7 @@ mod tests {
         let t = Template { subject: "Hi".into(), text: "Hello {{ nobody }}".into(), html: "<p>x</p>".into() };
         let err = render(&t, &serde_json::json!({}), Lang::En).unwrap_err().to_string();
         assert!(err.starts_with("text:"), "{err}");
-        assert!(err.contains("variable"), "{err}");
+        assert!(err.contains("`nobody`"), "the unknown variable is named: {err}");
     }
 
     #[test]

@@ -41,7 +41,10 @@ pub async fn build(settings: &Settings, demo: bool) -> anyhow::Result<Built> {
     if let Some(m) = &llm {
         tracing::info!(provider = m.provider(), model = m.model(), "language model configured");
     }
+    let channels = otbor_notify::Channels::from_vars(|k| settings.lookup(k)).context("configuring notifications")?;
+    tracing::info!(email = channels.email.is_some(), telegram = channels.telegram.is_some(), "notification channels (the outbox keeps what no channel carries)");
     let state = AppState {
+        channels: Arc::new(channels),
         records: ports.records.clone(),
         files: ports.files.clone(),
         jobs: ports.jobs.clone(),
@@ -90,6 +93,11 @@ pub fn handlers(state: &AppState) -> Handlers {
         async move { otbor_api::intake::match_vacancy(&st, serde_json::from_value::<MatchVacancy>(payload)?).await }
     });
     let st = state.clone();
+    h.add(otbor_api::notify::NOTIFY_SEND, move |payload| {
+        let st = st.clone();
+        async move { otbor_api::notify::deliver(&st, serde_json::from_value(payload)?).await }
+    });
+    let st = state.clone();
     h.add(EVALUATE_INTERVIEW, move |payload| {
         let st = st.clone();
         async move { otbor_api::evaluation::evaluate_interview(&st, serde_json::from_value::<EvaluateInterview>(payload)?).await }
@@ -116,6 +124,12 @@ pub async fn serve(demo: bool) -> anyhow::Result<()> {
         })
         .collect();
 
+    // The scheduled work (reminders, digests) in process; EventBridge runs it in the cloud.
+    let scheduler = tokio::spawn(schedule(state.clone(), stop_rx.clone()));
+    // Telegram updates by long polling, unless a webhook (with its secret) is configured.
+    let telegram = (state.channels.telegram.is_some() && state.channels.telegram_webhook_secret.is_none())
+        .then(|| tokio::spawn(otbor_api::telegram::poll(state.clone(), stop_rx.clone())));
+
     let listener = tokio::net::TcpListener::bind(settings.addr)
         .await
         .with_context(|| format!("cannot listen on {} (set OTBOR_ADDR to another address)", settings.addr))?;
@@ -131,7 +145,28 @@ pub async fn serve(demo: bool) -> anyhow::Result<()> {
     for w in workers {
         let _ = w.await;
     }
+    let _ = scheduler.await;
+    if let Some(t) = telegram {
+        let _ = t.await;
+    }
     Ok(())
+}
+
+/// How often the in-process scheduler looks for due reminders and digests.
+const SCHEDULE_EVERY: std::time::Duration = std::time::Duration::from_secs(300);
+/// Managers' digests go out from this hour, company time.
+pub const DIGEST_HOUR: u32 = 9;
+
+async fn schedule(state: AppState, mut stop: watch::Receiver<bool>) {
+    while !*stop.borrow() {
+        if let Err(e) = otbor_api::notices::run_schedule(&state, DIGEST_HOUR).await {
+            tracing::error!(error = ?e, "scheduled notifications failed; trying again at the next tick");
+        }
+        tokio::select! {
+            _ = stop.changed() => {}
+            _ = tokio::time::sleep(SCHEDULE_EVERY) => {}
+        }
+    }
 }
 
 /// Serves the built web app with a fallback to `index.html` for client-side routes.
