@@ -1,5 +1,6 @@
 # The three Lambda functions (api, resume-ingest, evaluator): one IAM role each with a
-# least-privilege inline policy, their log groups, their triggers and the HTTP API.
+# least-privilege inline policy, their log groups, their triggers (the evaluator also on an
+# EventBridge schedule) and the HTTP API.
 
 locals {
   # The actions of SAM's DynamoDBCrudPolicy, on the table and its indexes.
@@ -181,9 +182,11 @@ data "aws_iam_policy_document" "resume_ingest" {
     resources = [aws_secretsmanager_secret.provider.arn]
   }
   statement {
-    sid       = "FailedEvents" # the on-failure destination of the asynchronous invocations
+    # The on-failure destination of the asynchronous invocations, and notifications (a
+    # failed upload, a strong match) queued as jobs.
+    sid       = "FailedEventsAndNotifications"
     actions   = ["sqs:SendMessage"]
-    resources = [aws_sqs_queue.jobs_dlq.arn]
+    resources = [aws_sqs_queue.jobs_dlq.arn, aws_sqs_queue.jobs.arn]
   }
   statement {
     sid       = "Logs"
@@ -215,7 +218,9 @@ resource "aws_lambda_function" "resume_ingest" {
   timeout          = 120
 
   environment {
-    variables = local.function_environment
+    variables = merge(local.function_environment, {
+      OTBOR_PUBLIC_URL = local.web_url # links in notifications
+    })
   }
 
   tracing_config {
@@ -280,6 +285,11 @@ data "aws_iam_policy_document" "evaluator" {
     resources = [aws_sqs_queue.jobs.arn]
   }
   statement {
+    sid       = "Notifications" # raised by jobs (a candidate awaits a decision, ...)
+    actions   = ["sqs:SendMessage"]
+    resources = [aws_sqs_queue.jobs.arn]
+  }
+  statement {
     sid       = "Logs"
     actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
     resources = ["${aws_cloudwatch_log_group.evaluator.arn}:*"]
@@ -309,7 +319,9 @@ resource "aws_lambda_function" "evaluator" {
   timeout          = 120 # the jobs queue's visibility timeout (720 s) is six times this
 
   environment {
-    variables = local.function_environment
+    variables = merge(local.function_environment, {
+      OTBOR_PUBLIC_URL = local.web_url # links in notifications
+    })
   }
 
   tracing_config {
@@ -328,4 +340,25 @@ resource "aws_lambda_event_source_mapping" "evaluator_jobs" {
 
   # Lambda checks the role can poll the queue when the mapping is created.
   depends_on = [aws_iam_role_policy.evaluator]
+}
+
+# --- the schedule: reminders of unused invites, managers' daily digests --------------------
+
+resource "aws_cloudwatch_event_rule" "schedule" {
+  name_prefix         = "${local.name}-schedule-"
+  description         = "Otbor scheduled notifications (reminders, digests)"
+  schedule_expression = "rate(15 minutes)"
+}
+
+resource "aws_cloudwatch_event_target" "schedule_evaluator" {
+  rule = aws_cloudwatch_event_rule.schedule.name
+  arn  = aws_lambda_function.evaluator.arn
+}
+
+resource "aws_lambda_permission" "evaluator_schedule" {
+  statement_id  = "AllowScheduleInvoke"
+  action        = "lambda:InvokeFunction"
+  function_name = aws_lambda_function.evaluator.function_name
+  principal     = "events.amazonaws.com"
+  source_arn    = aws_cloudwatch_event_rule.schedule.arn
 }

@@ -89,6 +89,22 @@ async fn the_evaluator_reports_each_poison_message_alone_in_batch_item_failures(
     assert_eq!(json["batchItemFailures"][0]["itemIdentifier"], "msg-poison", "the wire shape Lambda expects");
 }
 
+#[tokio::test]
+async fn the_evaluator_runs_the_schedule_on_an_eventbridge_event_and_refuses_strangers() {
+    let app = spawn_app_with(|s| s.invite_ttl_days = 1).await;
+    let (manager, _) = app.user("manager").await;
+    let v = vacancy(&manager, "Тестировщик").await;
+    let c = candidate(&manager, "Лев Толстой").await;
+    manager.post(&format!("/api/vacancies/{}/invites", id(&v)), serde_json::json!({"candidate_id": c["id"]})).await.expect(201);
+    let e = otbor_fn_evaluator::Evaluator { handlers: otbor::app::handlers(&app.built.state), state: app.built.state.clone() };
+    let scheduled: serde_json::Value = serde_json::from_str(&fixture("eventbridge-scheduled.json")).unwrap();
+    let report = otbor_fn_evaluator::dispatch(&e, scheduled.clone()).await.unwrap();
+    assert_eq!(report["reminders"], 1, "the day-old link is reminded: {report}");
+    assert_eq!(otbor_fn_evaluator::dispatch(&e, scheduled).await.unwrap()["reminders"], 0, "once");
+    let err = otbor_fn_evaluator::dispatch(&e, serde_json::json!({"hello": "world"})).await.unwrap_err();
+    assert!(err.to_string().contains("does not handle"), "{err}");
+}
+
 /// The SQS event source mapping, played by hand against moto: receive a batch, invoke the
 /// function, delete what succeeded. A poison message comes back until SQS parks it.
 #[tokio::test]

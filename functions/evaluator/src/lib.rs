@@ -1,7 +1,8 @@
 //! The evaluator function: batches from the SQS job queue go to the same job handlers the
-//! in-process workers run (vacancy matching now; interview evaluation when it lands). Each
-//! message that fails is reported alone in `batchItemFailures`, so one poison message does not
-//! fail its batch; SQS redelivers it and, after the receive limit, moves it to the DLQ.
+//! in-process workers run (intake, matching, evaluation, notifications). Each message that
+//! fails is reported alone in `batchItemFailures`, so one poison message does not fail its
+//! batch; SQS redelivers it and, after the receive limit, moves it to the DLQ. An EventBridge
+//! schedule invokes the same function for the scheduled work (reminders, digests).
 
 use aws_lambda_events::event::sqs::{BatchItemFailure, SqsBatchResponse, SqsEvent};
 use otbor::worker::Handlers;
@@ -28,9 +29,29 @@ pub async fn handle(handlers: &Handlers, event: SqsEvent) -> SqsBatchResponse {
     response
 }
 
-/// The job handlers over the ports the `OTBOR_*` settings name, built once per cold start.
-pub async fn handlers() -> anyhow::Result<Handlers> {
+/// The job handlers and the state over the ports the `OTBOR_*` settings name, built once
+/// per cold start.
+#[derive(Clone)]
+pub struct Evaluator {
+    pub handlers: Handlers,
+    pub state: otbor_api::AppState,
+}
+
+pub async fn evaluator() -> anyhow::Result<Evaluator> {
     let settings = otbor_adapters::Settings::load().await?;
     let built = otbor::app::build(&settings, false).await?;
-    Ok(otbor::app::handlers(&built.state))
+    Ok(Evaluator { handlers: otbor::app::handlers(&built.state), state: built.state })
+}
+
+/// One invocation: an SQS batch (`Records`), or an EventBridge scheduled event.
+pub async fn dispatch(e: &Evaluator, event: serde_json::Value) -> anyhow::Result<serde_json::Value> {
+    if event.get("Records").is_some() {
+        let batch: SqsEvent = serde_json::from_value(event)?;
+        return Ok(serde_json::to_value(handle(&e.handlers, batch).await)?);
+    }
+    if event.get("source").and_then(|s| s.as_str()) == Some("aws.events") {
+        let report = otbor_api::notices::run_schedule(&e.state, otbor::app::DIGEST_HOUR).await?;
+        return Ok(serde_json::to_value(report)?);
+    }
+    anyhow::bail!("an event this function does not handle (neither an SQS batch nor a scheduled event)")
 }
