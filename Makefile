@@ -1,7 +1,7 @@
 # The two commands a newcomer needs: `make run` (Otbor with demo data on the embedded
 # default) and `make test` (every test; installs what it needs). See README.md.
 
-.PHONY: run test web build bench lambda clean
+.PHONY: run test web build bench bench-notify lambda clean
 
 run: web
 	cargo build -p otbor
@@ -22,6 +22,10 @@ build: web
 
 bench:
 	bash scripts/bench.sh
+
+# Notifier throughput and latency against a real SMTP server (aiosmtpd, installed with moto).
+bench-notify:
+	eval "$$(scripts/moto.sh start)" && cargo bench -p otbor-tests --bench notify
 
 # The Lambda functions as bootstrap.zip under target/lambda/<name>/ (cargo-lambda). ARCH=arm64
 # needs the aarch64-unknown-linux-gnu standard library (rustup target add ...).

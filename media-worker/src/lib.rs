@@ -1,2 +1,29 @@
-//! The WebRTC media worker for voice and video interviews. Empty until the live-interview
-//! issue lands; the crate exists so that the workspace has its final shape.
+//! The media worker of the voice and video interview: WebRTC transport and HTTP signalling,
+//! one session per interview with a configured capacity, segment-by-segment recording to the
+//! file store, and the seam ([`session`]) where the conversation logic plugs in.
+//!
+//! In one process, `otbor serve` mounts it next to the API:
+//!
+//! ```ignore
+//! let worker = otbor_media_worker::Worker::new(state.clone(), WorkerConfig::from_env()?, Arc::new(TypedConversation));
+//! let router = otbor_api::router(state).merge(otbor_media_worker::router(worker.clone()));
+//! // on shutdown: worker.shutdown(Duration::from_secs(10)).await;
+//! ```
+
+pub mod config;
+pub mod conversation;
+pub mod error;
+mod peer;
+pub mod protocol;
+pub mod recording;
+pub mod sdp;
+pub mod session;
+pub mod signalling;
+pub mod worker;
+
+pub use config::{IceServer, WorkerConfig};
+pub use conversation::TypedConversation;
+pub use error::RtcError;
+pub use session::{AudioOut, Conversation, EventsOut, InboundAudio, MediaIo, SessionContext};
+pub use signalling::{openapi, router};
+pub use worker::{EndReason, Worker};

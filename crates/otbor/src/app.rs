@@ -112,6 +112,13 @@ pub async fn serve(demo: bool) -> anyhow::Result<()> {
         settings.admin_password = Some(demo::ADMIN.1.to_string().into());
     }
     let Built { router, state, ports } = build(&settings, demo).await?;
+    // The voice and video interview's media worker, in process on one machine.
+    #[cfg(feature = "media")]
+    let (router, media) = {
+        let config = otbor_media_worker::WorkerConfig::from_lookup(|k| settings.lookup(k)).context("configuring the media worker")?;
+        let worker = otbor_media_worker::Worker::new(state.clone(), config, Arc::new(otbor_media_worker::TypedConversation));
+        (router.merge(otbor_media_worker::router(worker.clone())), worker)
+    };
     if !settings.web_dir.join("index.html").exists() {
         tracing::warn!(dir = %settings.web_dir.display(), "the web app is not built (make web); serving the API only");
     }
@@ -141,6 +148,8 @@ pub async fn serve(demo: bool) -> anyhow::Result<()> {
     }
     axum::serve(listener, router).with_graceful_shutdown(shutdown_signal()).await?;
     tracing::info!("shutting down: finishing jobs in flight");
+    #[cfg(feature = "media")]
+    media.shutdown(std::time::Duration::from_secs(10)).await;
     let _ = stop_tx.send(true);
     for w in workers {
         let _ = w.await;

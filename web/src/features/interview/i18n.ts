@@ -1,14 +1,13 @@
 //! UI strings of the candidate's chat interview (Russian first, English with the same keys);
 //! spread into the main dictionaries in lib/i18n.
+import type { PluralForms } from "@/lib/i18n/plural";
+import { voiceEn, voiceRu } from "./voice/i18n";
 
 export const interviewRu = {
+  ...voiceRu,
   "chat.consentLabel":
     "Я даю согласие на обработку моих персональных данных (ФИО, контакты, резюме, ответы на собеседовании) в целях отбора на вакансию в соответствии с Федеральным законом № 152-ФЗ «О персональных данных». Согласие можно отозвать, написав рекрутеру.",
   "chat.consentStored": "Согласие получено и сохранено с датой и временем.",
-  "chat.startTitle": "Всё готово к собеседованию",
-  "chat.startHint":
-    "Собеседование проходит в чате: ИИ-интервьюер задаёт вопросы о вашем опыте и уточняет детали. Обычно это занимает 15–30 минут. Можно прерваться и вернуться по той же ссылке.",
-  "chat.start": "Начать интервью",
   "chat.starting": "Открываем собеседование…",
   "chat.log": "Переписка собеседования",
   "chat.interviewer": "Интервьюер",
@@ -34,14 +33,11 @@ export const interviewRu = {
   "chat.empty": "Напишите ответ, прежде чем отправлять",
 } as const;
 
-export const interviewEn: { [K in keyof typeof interviewRu]: string } = {
+export const interviewEn: { [K in keyof typeof interviewRu]: (typeof interviewRu)[K] extends string ? string : PluralForms } = {
+  ...voiceEn,
   "chat.consentLabel":
     "I consent to the processing of my personal data (name, contacts, resume, interview answers) for the purpose of selection for this vacancy under Federal Law No. 152-FZ “On Personal Data”. I can withdraw this consent by writing to the recruiter.",
   "chat.consentStored": "Consent received and stored with its date and time.",
-  "chat.startTitle": "Ready for the interview",
-  "chat.startHint":
-    "The interview is a chat: an AI interviewer asks about your experience and follows up on details. It usually takes 15–30 minutes. You can pause and come back by the same link.",
-  "chat.start": "Start the interview",
   "chat.starting": "Opening the interview…",
   "chat.log": "Interview chat",
   "chat.interviewer": "Interviewer",

@@ -28,3 +28,25 @@ describe("OpenDetails", () => {
     expect(OpenDetails.parse({ full_name: "Ann", email: "a@b.co", phone: " +44 7700 900123 " }).phone).toBe("+44 7700 900123");
   });
 });
+
+describe("recording retention", () => {
+  const base = {
+    company: "Otbor",
+    vacancy: { title: "QA", description: "", language: "ru" },
+    kind: "personal",
+    candidate_name: "Ann",
+    consent_given: true,
+    expires_at: "2026-02-01T00:00:00Z",
+    status: "in_interview",
+  };
+
+  it("is read when the server sends it", () => {
+    expect(InterviewInfo.parse({ ...base, recording_retention_days: 90 }).recording_retention_days).toBe(90);
+  });
+
+  it("is absent, without failing the view, when missing or odd", () => {
+    expect(InterviewInfo.parse(base).recording_retention_days ?? null).toBeNull();
+    expect(InterviewInfo.parse({ ...base, recording_retention_days: "ninety" }).recording_retention_days).toBeNull();
+    expect(InterviewInfo.parse({ ...base, recording_retention_days: 0 }).recording_retention_days).toBeNull();
+  });
+});

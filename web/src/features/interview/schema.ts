@@ -34,6 +34,11 @@ export const InterviewInfo = z.object({
   expires_at: Timestamp,
   status: orNull(Status.or(z.string())),
   chat: orNull(ChatView),
+  /**
+   * How long voice interview recordings are kept, for the consent text. Not in the API yet:
+   * read when present, and anything odd is treated as absent (the text then says it generally).
+   */
+  recording_retention_days: z.number().int().positive().nullish().catch(null),
 });
 export type InterviewInfo = z.infer<typeof InterviewInfo>;
 
@@ -50,8 +55,10 @@ export const OpenDetails = z.object({
 export type OpenDetails = z.infer<typeof OpenDetails>;
 
 // Tied to the OpenAPI document: tsc fails here if the schemas drift from the server's types.
-// `status` is read leniently (an unknown status is shown raw), so it is compared one way only.
+// `status` is read leniently (an unknown status is shown raw), so it is compared one way only;
+// `recording_retention_days` is optional on our side until the server sends it.
 export type InterviewApi = Api["InterviewView"];
-export type _InterviewMatchesApi = Expect<Same<Omit<InterviewInfo, "status">, Omit<InterviewApi, "status">>>;
+type Lenient = "status" | "recording_retention_days";
+export type _InterviewMatchesApi = Expect<Same<Omit<InterviewInfo, Lenient>, Omit<InterviewApi, Lenient>>>;
 export type _InterviewStatusFits = Expect<NonNullable<InterviewApi["status"]> extends NonNullable<InterviewInfo["status"]> ? true : false>;
 export type _ChatViewMatchesApi = Expect<Same<ChatView, Api["ChatView"]>>;

@@ -1,8 +1,9 @@
 //! The candidate's page behind an invite link: welcome, consent (with details for an open
-//! link), "Начать интервью", the chat, and the thank-you at the end; a reload resumes the chat.
+//! link), the choice of a voice interview with camera or a text chat, the interview itself, and
+//! the thank-you at the end; a reload resumes the interview in the format chosen.
 import { useEffect, useState, type FormEvent } from "react";
 import { useParams } from "react-router";
-import { CalendarClockIcon, CheckCircle2Icon, ClockAlertIcon, LinkIcon, MessageSquareTextIcon, ShieldCheckIcon } from "lucide-react";
+import { CalendarClockIcon, CheckCircle2Icon, ClockAlertIcon, LinkIcon, VideoIcon } from "lucide-react";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { Checkbox } from "@/components/ui/checkbox";
@@ -15,31 +16,17 @@ import { LangSwitch } from "@/components/common/LangSwitch";
 import { ApiError } from "@/lib/api";
 import { apiFieldErrors, zodFieldErrors, type FieldErrors } from "@/lib/forms";
 import { useI18n } from "@/lib/i18n";
+import { cn } from "@/lib/utils";
 import { useConsent, useInterview, useStartInterview, type ConsentInput } from "../api";
 import { OpenDetails, type InterviewInfo } from "../schema";
+import { mediaSupported } from "../voice/devices";
+import { useInterviewMode } from "../voice/mode";
 import { Bubble, ChatPanel } from "./ChatPanel";
+import { ModeChoice } from "./ModeChoice";
+import { VoiceInterview } from "./VoiceInterview";
 
 /** Statuses after the interview: the link has been used. */
 const AFTER = new Set(["evaluation", "awaiting_manager_decision", "accepted", "rejected"]);
-
-function StartPanel({ token }: { token: string }) {
-  const { t } = useI18n();
-  const start = useStartInterview(token);
-  return (
-    <div className="bg-accent flex flex-col items-center gap-3 rounded-xl p-6 text-center sm:p-8" data-testid="interview-ready">
-      <MessageSquareTextIcon className="text-primary size-10" />
-      <p className="text-lg font-semibold">{t("chat.startTitle")}</p>
-      <p className="text-muted-foreground max-w-md text-sm">{t("chat.startHint")}</p>
-      <Button size="lg" className="mt-2 w-full sm:w-auto" disabled={start.isPending} onClick={() => start.mutate()} data-testid="start-interview">
-        {start.isPending ? t("chat.starting") : t("chat.start")}
-      </Button>
-      <FieldError id="start-error" message={start.error?.message} />
-      <p className="text-muted-foreground flex items-center gap-1.5 text-xs">
-        <ShieldCheckIcon className="size-3.5" /> {t("chat.consentStored")}
-      </p>
-    </div>
-  );
-}
 
 function Finished({ info }: { info: InterviewInfo }) {
   const { t } = useI18n();
@@ -83,6 +70,16 @@ function Gone({ title, hint, testId, icon, bare = false }: { title: string; hint
         <CardDescription>{hint}</CardDescription>
       </CardHeader>
     </Card>
+  );
+}
+
+/** Part of the consent text: the voice interview is recorded, and for how long it is kept. */
+export function RecordingNotice({ days }: { days: number | null | undefined }) {
+  const { t, tn } = useI18n();
+  return (
+    <p id="iv-consent-recording" className="text-muted-foreground pl-7 text-sm leading-snug" data-testid="consent-recording">
+      {days ? t("voice.recording", { period: tn("voice.days", days) }) : t("voice.recordingGeneric")}
+    </p>
   );
 }
 
@@ -167,7 +164,7 @@ function ConsentForm({ token, info }: { token: string; info: InterviewInfo }) {
               setErrors(({ consent: _stale, ...rest }) => rest);
             }}
             aria-invalid={!!errors.consent || undefined}
-            aria-describedby={errors.consent ? "iv-consent-error" : undefined}
+            aria-describedby={errors.consent ? "iv-consent-recording iv-consent-error" : "iv-consent-recording"}
             className="mt-0.5"
             data-testid="consent-checkbox"
           />
@@ -175,6 +172,7 @@ function ConsentForm({ token, info }: { token: string; info: InterviewInfo }) {
             {t("chat.consentLabel")}
           </Label>
         </div>
+        <RecordingNotice days={info.recording_retention_days} />
         <FieldError id="iv-consent-error" message={errors.consent} />
       </div>
       <Button type="submit" className="w-full sm:w-auto" disabled={consent.isPending} data-testid="consent-submit">
@@ -188,7 +186,16 @@ export function InterviewPage() {
   const { token = "" } = useParams();
   const { t, dateTime, setLang } = useI18n();
   const interview = useInterview(token);
+  const start = useStartInterview(token);
+  const [mode, setMode] = useInterviewMode(token);
   const vacancyLang = interview.data?.vacancy.language;
+  const resync = async () => (await interview.refetch()).data;
+  const toChat = () => {
+    setMode("chat");
+    // A voice interview already begun goes on in the chat; the view is reloaded to show it.
+    if (interview.data?.chat) void interview.refetch();
+    else if (!start.isPending) start.mutate();
+  };
 
   // The vacancy's language is the candidate's default until they pick one themselves.
   useEffect(() => {
@@ -202,8 +209,17 @@ export function InterviewPage() {
     if (!chosen) setLang(vacancyLang);
   }, [vacancyLang, setLang]);
 
+  const info = interview.data;
+  const voice =
+    mode === "voice" &&
+    !!info?.consent_given &&
+    !info.chat?.finished &&
+    !(!info.chat && info.status && AFTER.has(info.status));
+
   let body: React.ReactNode;
-  if (interview.isPending) {
+  if (info && voice) {
+    body = <VoiceInterview token={token} info={info} onChat={toChat} resync={resync} />;
+  } else if (interview.isPending) {
     body = (
       <Card>
         <CardContent className="space-y-3">
@@ -230,8 +246,7 @@ export function InterviewPage() {
         </CardHeader>
       </Card>
     );
-  } else {
-    const info = interview.data;
+  } else if (info) {
     const name = info.candidate_name ? `, ${info.candidate_name}` : "";
     body = (
       <Card data-testid="interview-card">
@@ -256,9 +271,22 @@ export function InterviewPage() {
           ) : !info.chat && info.status && AFTER.has(info.status) ? (
             <Gone bare testId="interview-closed" icon={<LinkIcon />} title={t("chat.closed")} hint={t("chat.closedHint")} />
           ) : info.chat ? (
-            <ChatPanel token={token} chat={info.chat} onResync={async () => (await interview.refetch()).data} />
+            <>
+              <ChatPanel token={token} chat={info.chat} onResync={resync} />
+              {mediaSupported() && (
+                <Button variant="link" size="sm" className="h-auto px-0" onClick={() => setMode("voice")} data-testid="switch-to-voice">
+                  <VideoIcon /> {t("voice.switchToVoice")}
+                </Button>
+              )}
+            </>
           ) : info.consent_given ? (
-            <StartPanel token={token} />
+            <ModeChoice
+              onVoice={() => setMode("voice")}
+              onChat={toChat}
+              chatPending={start.isPending}
+              chatError={start.error?.message}
+              voiceSupported={mediaSupported()}
+            />
           ) : (
             <ConsentForm token={token} info={info} />
           )}
@@ -282,7 +310,7 @@ export function InterviewPage() {
         </div>
         <LangSwitch />
       </header>
-      <main className="mx-auto max-w-2xl px-4 pt-8 pb-16">{body}</main>
+      <main className={cn("mx-auto px-4 pt-8 pb-16", voice ? "max-w-6xl pt-2" : "max-w-2xl")}>{body}</main>
     </div>
   );
 }

@@ -1,0 +1,255 @@
+//! The media worker's settings: typed, with defaults, overridden by `OTBOR_RTC_*` environment
+//! variables; the TURN credential does not print.
+
+use anyhow::{Context, bail};
+use secrecy::{ExposeSecret, SecretString};
+use std::net::IpAddr;
+use std::ops::RangeInclusive;
+use std::time::Duration;
+
+/// One STUN or TURN server, as the browser and the worker both use it.
+#[derive(Clone, Debug)]
+pub struct IceServer {
+    /// `stun:host:port`, `turn:host:port?transport=udp`, `turns:host:443?transport=tcp`.
+    pub urls: Vec<String>,
+    pub username: Option<String>,
+    pub credential: Option<SecretString>,
+}
+
+impl IceServer {
+    pub fn credential(&self) -> Option<&str> {
+        self.credential.as_ref().map(|c| c.expose_secret())
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct WorkerConfig {
+    /// Sessions served at once; one more offer is refused with 503 and `Retry-After`.
+    pub capacity: usize,
+    /// The address the media sockets bind to. `0.0.0.0` means every interface but loopback
+    /// (the `webrtc` crate binds one socket per interface address).
+    pub bind_ip: IpAddr,
+    /// The UDP ports media may use (one per session and interface); `None` lets the system
+    /// pick ephemeral ports. Open exactly this range in the firewall.
+    pub udp_ports: Option<RangeInclusive<u16>>,
+    /// Public addresses announced instead of the private ones (NAT 1:1, e.g. an Elastic IP).
+    pub public_ips: Vec<String>,
+    /// STUN/TURN servers, handed to the browser and used by the worker.
+    pub ice_servers: Vec<IceServer>,
+    /// Gather loopback candidates (tests on one machine; never in production).
+    pub include_loopback: bool,
+    /// No multicast DNS at all (network namespaces, containers).
+    pub disable_mdns: bool,
+    /// How long an offer waits for the worker's ICE candidates before answering.
+    pub gather_timeout: Duration,
+    /// A session that has not connected by then is ended.
+    pub connect_timeout: Duration,
+    /// A disconnected session that does not come back within this time is ended.
+    pub disconnect_grace: Duration,
+    /// Recordings are uploaded in pieces of about this length.
+    pub segment: Duration,
+    /// Sent with 503 when the worker is full.
+    pub retry_after: Duration,
+    /// How often a live session checks that its invite link is still valid.
+    pub link_check: Duration,
+}
+
+impl Default for WorkerConfig {
+    fn default() -> Self {
+        Self {
+            capacity: 20,
+            bind_ip: IpAddr::from([0, 0, 0, 0]),
+            udp_ports: None,
+            public_ips: Vec::new(),
+            ice_servers: Vec::new(),
+            include_loopback: false,
+            disable_mdns: false,
+            gather_timeout: Duration::from_secs(5),
+            connect_timeout: Duration::from_secs(30),
+            disconnect_grace: Duration::from_secs(10),
+            segment: Duration::from_secs(5),
+            retry_after: Duration::from_secs(30),
+            link_check: Duration::from_secs(30),
+        }
+    }
+}
+
+impl WorkerConfig {
+    pub fn from_env() -> anyhow::Result<Self> {
+        Self::from_lookup(|k| std::env::var(k).ok())
+    }
+
+    /// Reads the `OTBOR_RTC_*` variables through `get`; unset or empty ones keep the default.
+    pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> anyhow::Result<Self> {
+        let var = |k: &str| {
+            get(k)
+                .map(|v| v.trim().to_string())
+                .filter(|v| !v.is_empty())
+        };
+        let mut c = Self::default();
+        if let Some(v) = var("OTBOR_RTC_CAPACITY") {
+            c.capacity = v.parse().with_context(|| {
+                format!("OTBOR_RTC_CAPACITY={v}: expected a number of sessions")
+            })?;
+        }
+        if let Some(v) = var("OTBOR_RTC_BIND_IP") {
+            c.bind_ip = v
+                .parse()
+                .with_context(|| format!("OTBOR_RTC_BIND_IP={v}: expected an IP address"))?;
+        }
+        if let Some(v) = var("OTBOR_RTC_UDP_PORTS") {
+            c.udp_ports = Some(parse_port_range(&v).with_context(|| {
+                format!("OTBOR_RTC_UDP_PORTS={v}: expected MIN-MAX, e.g. 50000-50199")
+            })?);
+        }
+        if let Some(v) = var("OTBOR_RTC_PUBLIC_IPS") {
+            c.public_ips = list(&v);
+            for ip in &c.public_ips {
+                ip.parse::<IpAddr>()
+                    .with_context(|| format!("OTBOR_RTC_PUBLIC_IPS: {ip} is not an IP address"))?;
+            }
+        }
+        if let Some(v) = var("OTBOR_RTC_STUN_URLS") {
+            let urls = list(&v);
+            check_urls(&urls, &["stun:", "stuns:"], "OTBOR_RTC_STUN_URLS")?;
+            c.ice_servers.push(IceServer {
+                urls,
+                username: None,
+                credential: None,
+            });
+        }
+        if let Some(v) = var("OTBOR_RTC_TURN_URLS") {
+            let urls = list(&v);
+            check_urls(&urls, &["turn:", "turns:"], "OTBOR_RTC_TURN_URLS")?;
+            let (Some(username), Some(credential)) = (
+                var("OTBOR_RTC_TURN_USERNAME"),
+                var("OTBOR_RTC_TURN_CREDENTIAL"),
+            ) else {
+                bail!(
+                    "OTBOR_RTC_TURN_URLS needs OTBOR_RTC_TURN_USERNAME and OTBOR_RTC_TURN_CREDENTIAL"
+                );
+            };
+            c.ice_servers.push(IceServer {
+                urls,
+                username: Some(username),
+                credential: Some(credential.into()),
+            });
+        }
+        if let Some(v) = var("OTBOR_RTC_INCLUDE_LOOPBACK") {
+            c.include_loopback = flag(&v, "OTBOR_RTC_INCLUDE_LOOPBACK")?;
+        }
+        if let Some(v) = var("OTBOR_RTC_DISABLE_MDNS") {
+            c.disable_mdns = flag(&v, "OTBOR_RTC_DISABLE_MDNS")?;
+        }
+        for (key, slot) in [
+            ("OTBOR_RTC_GATHER_TIMEOUT_MS", &mut c.gather_timeout),
+            ("OTBOR_RTC_CONNECT_TIMEOUT_MS", &mut c.connect_timeout),
+            ("OTBOR_RTC_DISCONNECT_GRACE_MS", &mut c.disconnect_grace),
+            ("OTBOR_RTC_SEGMENT_MS", &mut c.segment),
+            ("OTBOR_RTC_RETRY_AFTER_MS", &mut c.retry_after),
+            ("OTBOR_RTC_LINK_CHECK_MS", &mut c.link_check),
+        ] {
+            if let Some(v) = var(key) {
+                let ms: u64 = v
+                    .parse()
+                    .with_context(|| format!("{key}={v}: expected milliseconds"))?;
+                *slot = Duration::from_millis(ms);
+            }
+        }
+        if c.segment < Duration::from_millis(500) {
+            bail!("OTBOR_RTC_SEGMENT_MS must be at least 500");
+        }
+        Ok(c)
+    }
+}
+
+fn list(v: &str) -> Vec<String> {
+    v.split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(String::from)
+        .collect()
+}
+
+fn flag(v: &str, key: &str) -> anyhow::Result<bool> {
+    match v {
+        "1" | "true" | "yes" => Ok(true),
+        "0" | "false" | "no" => Ok(false),
+        _ => bail!("{key}={v}: expected 1 or 0"),
+    }
+}
+
+fn check_urls(urls: &[String], schemes: &[&str], key: &str) -> anyhow::Result<()> {
+    for u in urls {
+        if !schemes.iter().any(|s| u.starts_with(s)) {
+            bail!("{key}: {u} should start with {}", schemes.join(" or "));
+        }
+    }
+    Ok(())
+}
+
+fn parse_port_range(v: &str) -> anyhow::Result<RangeInclusive<u16>> {
+    let (lo, hi) = v.split_once('-').context("no dash")?;
+    let (lo, hi): (u16, u16) = (lo.trim().parse()?, hi.trim().parse()?);
+    if lo == 0 || lo > hi {
+        bail!("the range is empty");
+    }
+    Ok(lo..=hi)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn from(vars: &[(&str, &str)]) -> anyhow::Result<WorkerConfig> {
+        let m: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        WorkerConfig::from_lookup(|k| m.get(k).cloned())
+    }
+
+    #[test]
+    fn no_variables_give_the_defaults() {
+        let c = from(&[]).unwrap();
+        assert_eq!(c.capacity, 20);
+        assert!(c.udp_ports.is_none() && c.ice_servers.is_empty() && !c.include_loopback);
+    }
+
+    #[test]
+    fn variables_override_port_range_public_ip_and_turn() {
+        let c = from(&[
+            ("OTBOR_RTC_UDP_PORTS", "50000-50099"),
+            ("OTBOR_RTC_PUBLIC_IPS", "203.0.113.7"),
+            (
+                "OTBOR_RTC_TURN_URLS",
+                "turn:turn.example.ru:3478?transport=udp",
+            ),
+            ("OTBOR_RTC_TURN_USERNAME", "otbor"),
+            ("OTBOR_RTC_TURN_CREDENTIAL", "s3cret"),
+            ("OTBOR_RTC_CAPACITY", "3"),
+        ])
+        .unwrap();
+        assert_eq!(c.udp_ports, Some(50000..=50099));
+        assert_eq!(c.public_ips, vec!["203.0.113.7"]);
+        assert_eq!(c.capacity, 3);
+        assert_eq!(c.ice_servers[0].credential(), Some("s3cret"));
+        assert!(
+            !format!("{c:?}").contains("s3cret"),
+            "the credential does not print"
+        );
+    }
+
+    #[test]
+    fn a_bad_value_names_its_variable() {
+        for (k, v) in [
+            ("OTBOR_RTC_UDP_PORTS", "60000-50000"),
+            ("OTBOR_RTC_CAPACITY", "many"),
+            ("OTBOR_RTC_TURN_URLS", "turn:x"),
+        ] {
+            let e = from(&[(k, v)]).unwrap_err();
+            assert!(format!("{e:#}").contains(k), "{e:#}");
+        }
+    }
+}
