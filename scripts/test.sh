@@ -24,6 +24,10 @@ else
     run_tests() { cargo test --no-fail-fast "$@"; }
 fi
 
+step "media tools and models for the voice pipeline (espeak-ng, ONNX Runtime, Silero VAD, smart-turn)"
+eval "$(scripts/media-setup.sh)"
+export OTBOR_REQUIRE_MEDIA=1
+
 step "Rust: build the binaries the tests start (the text-extraction helper, the Lambda functions)"
 cargo build -p otbor-screening -p otbor-fn-api -p otbor-fn-resume-ingest -p otbor-fn-evaluator --bins
 

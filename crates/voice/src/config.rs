@@ -1,0 +1,310 @@
+//! One typed configuration for the voice pipeline: VAD and turn-taking thresholds, model paths
+//! and the choice of recogniser and synthesiser, with defaults and `OTBOR_`-prefixed
+//! environment overrides. Secrets are `SecretString`s: they never appear in `Debug` output
+//! or logs.
+
+use std::path::PathBuf;
+use std::str::FromStr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use secrecy::SecretString;
+
+use crate::error::VoiceError;
+use crate::providers::espeak::Espeak;
+use crate::providers::fake::FakeRecognizer;
+use crate::providers::http::HttpConfig;
+use crate::providers::openai::{OpenAiSpeech, OpenAiSpeechConfig};
+use crate::providers::salute::{SaluteSpeech, SaluteSpeechConfig};
+use crate::providers::yandex::{YandexAuth, YandexSpeech, YandexSpeechConfig};
+use crate::stt::Recognizer;
+use crate::tts::Synthesizer;
+use crate::turn::TurnParams;
+use crate::vad::VadParams;
+
+#[derive(Clone, Debug)]
+pub enum RecognizerChoice {
+    /// Answers with fixed text at once (tests, benchmarks).
+    Fake {
+        text: String,
+    },
+    OpenAi(OpenAiSpeechConfig),
+    Yandex(YandexSpeechConfig),
+    Salute(SaluteSpeechConfig),
+}
+
+#[derive(Clone, Debug)]
+pub enum SynthesizerChoice {
+    Espeak(Espeak),
+    OpenAi(OpenAiSpeechConfig),
+    Yandex(YandexSpeechConfig),
+    Salute(SaluteSpeechConfig),
+}
+
+#[derive(Clone, Debug)]
+pub struct VoiceConfig {
+    pub vad: VadParams,
+    pub turn: TurnParams,
+    /// `silero_vad.onnx` (OTBOR_VAD_MODEL).
+    pub vad_model: Option<PathBuf>,
+    /// `smart-turn-v3.2-cpu.onnx` (OTBOR_TURN_MODEL).
+    pub turn_model: Option<PathBuf>,
+    pub opus_bitrate_bps: i32,
+    pub recognizer: RecognizerChoice,
+    pub synthesizer: SynthesizerChoice,
+}
+
+impl Default for VoiceConfig {
+    fn default() -> Self {
+        Self {
+            vad: VadParams::default(),
+            turn: TurnParams::default(),
+            vad_model: None,
+            turn_model: None,
+            opus_bitrate_bps: 32_000,
+            recognizer: RecognizerChoice::Fake {
+                text: String::new(),
+            },
+            synthesizer: SynthesizerChoice::Espeak(Espeak::default()),
+        }
+    }
+}
+
+fn parse<T: FromStr>(name: &str, value: Option<String>, default: T) -> Result<T, VoiceError> {
+    match value {
+        None => Ok(default),
+        Some(v) => v
+            .trim()
+            .parse()
+            .map_err(|_| VoiceError::Config(format!("{name}={v:?} is not a valid value"))),
+    }
+}
+
+impl VoiceConfig {
+    pub fn from_env() -> Result<Self, VoiceError> {
+        Self::from_vars(|name| std::env::var(name).ok().filter(|v| !v.is_empty()))
+    }
+
+    /// Reads the settings through `get` (the environment, or a map in tests).
+    pub fn from_vars(get: impl Fn(&str) -> Option<String>) -> Result<Self, VoiceError> {
+        let d = Self::default();
+        let secret = |name: &str| get(name).map(SecretString::from);
+        let http = |ca: &str| -> Result<HttpConfig, VoiceError> {
+            Ok(HttpConfig {
+                timeout: Duration::from_secs(parse(
+                    "OTBOR_SPEECH_TIMEOUT_SECS",
+                    get("OTBOR_SPEECH_TIMEOUT_SECS"),
+                    15u64,
+                )?),
+                extra_root_pems: get(ca).map(PathBuf::from).into_iter().collect(),
+            })
+        };
+        let openai = || -> Result<OpenAiSpeechConfig, VoiceError> {
+            let url = get("OTBOR_OPENAI_SPEECH_URL").ok_or_else(|| {
+                VoiceError::Config(
+                    "OTBOR_OPENAI_SPEECH_URL is required for the openai provider".into(),
+                )
+            })?;
+            let mut c = OpenAiSpeechConfig::new(url);
+            c.api_key = secret("OTBOR_OPENAI_SPEECH_API_KEY");
+            c.stt_model = get("OTBOR_OPENAI_STT_MODEL").unwrap_or(c.stt_model);
+            c.tts_model = get("OTBOR_OPENAI_TTS_MODEL").unwrap_or(c.tts_model);
+            c.voice = get("OTBOR_OPENAI_TTS_VOICE").unwrap_or(c.voice);
+            c.http = http("OTBOR_OPENAI_SPEECH_CA_PEM")?;
+            Ok(c)
+        };
+        let yandex = || -> Result<YandexSpeechConfig, VoiceError> {
+            let auth = if let Some(k) =
+                secret("OTBOR_SPEECHKIT_API_KEY").or_else(|| secret("OTBOR_YANDEX_API_KEY"))
+            {
+                YandexAuth::ApiKey(k)
+            } else if let Some(t) =
+                secret("OTBOR_SPEECHKIT_IAM_TOKEN").or_else(|| secret("OTBOR_YANDEX_IAM_TOKEN"))
+            {
+                YandexAuth::IamToken(t)
+            } else {
+                return Err(VoiceError::Config(
+                    "SpeechKit needs OTBOR_SPEECHKIT_API_KEY or OTBOR_SPEECHKIT_IAM_TOKEN".into(),
+                ));
+            };
+            let mut c = YandexSpeechConfig::new(auth);
+            c.folder_id =
+                get("OTBOR_SPEECHKIT_FOLDER_ID").or_else(|| get("OTBOR_YANDEX_FOLDER_ID"));
+            c.stt_url = get("OTBOR_SPEECHKIT_STT_URL").unwrap_or(c.stt_url);
+            c.tts_url = get("OTBOR_SPEECHKIT_TTS_URL").unwrap_or(c.tts_url);
+            c.voice = get("OTBOR_SPEECHKIT_VOICE").unwrap_or(c.voice);
+            c.http = http("OTBOR_SPEECHKIT_CA_PEM")?;
+            Ok(c)
+        };
+        let salute = || -> Result<SaluteSpeechConfig, VoiceError> {
+            let key = secret("OTBOR_SALUTE_AUTH_KEY").ok_or_else(|| {
+                VoiceError::Config("SaluteSpeech needs OTBOR_SALUTE_AUTH_KEY".into())
+            })?;
+            let mut c = SaluteSpeechConfig::new(key);
+            c.scope = get("OTBOR_SALUTE_SCOPE").unwrap_or(c.scope);
+            c.oauth_url = get("OTBOR_SALUTE_OAUTH_URL").unwrap_or(c.oauth_url);
+            c.base_url = get("OTBOR_SALUTE_URL").unwrap_or(c.base_url);
+            c.voice = get("OTBOR_SALUTE_VOICE").unwrap_or(c.voice);
+            c.http = http("OTBOR_SALUTE_CA_PEM")?;
+            Ok(c)
+        };
+        let recognizer = match get("OTBOR_STT").as_deref().unwrap_or("fake") {
+            "fake" => RecognizerChoice::Fake {
+                text: get("OTBOR_STT_FAKE_TEXT").unwrap_or_default(),
+            },
+            "openai" => RecognizerChoice::OpenAi(openai()?),
+            "yandex" => RecognizerChoice::Yandex(yandex()?),
+            "salute" => RecognizerChoice::Salute(salute()?),
+            other => {
+                return Err(VoiceError::Config(format!(
+                    "OTBOR_STT={other:?}: use fake, openai, yandex or salute"
+                )));
+            }
+        };
+        let synthesizer = match get("OTBOR_TTS").as_deref().unwrap_or("espeak") {
+            "espeak" => {
+                let mut e = Espeak::default();
+                e.voice = get("OTBOR_ESPEAK_VOICE").unwrap_or(e.voice);
+                e.speed = parse("OTBOR_ESPEAK_SPEED", get("OTBOR_ESPEAK_SPEED"), e.speed)?;
+                SynthesizerChoice::Espeak(e)
+            }
+            "openai" => SynthesizerChoice::OpenAi(openai()?),
+            "yandex" => SynthesizerChoice::Yandex(yandex()?),
+            "salute" => SynthesizerChoice::Salute(salute()?),
+            other => {
+                return Err(VoiceError::Config(format!(
+                    "OTBOR_TTS={other:?}: use espeak, openai, yandex or salute"
+                )));
+            }
+        };
+        let vad = VadParams {
+            start_threshold: parse(
+                "OTBOR_VAD_START_THRESHOLD",
+                get("OTBOR_VAD_START_THRESHOLD"),
+                d.vad.start_threshold,
+            )?,
+            stop_threshold: parse(
+                "OTBOR_VAD_STOP_THRESHOLD",
+                get("OTBOR_VAD_STOP_THRESHOLD"),
+                d.vad.stop_threshold,
+            )?,
+            start_ms: parse(
+                "OTBOR_VAD_START_MS",
+                get("OTBOR_VAD_START_MS"),
+                d.vad.start_ms,
+            )?,
+            stop_ms: parse("OTBOR_VAD_STOP_MS", get("OTBOR_VAD_STOP_MS"), d.vad.stop_ms)?,
+            ..d.vad
+        };
+        if !(0.0..=1.0).contains(&vad.stop_threshold) || vad.stop_threshold > vad.start_threshold {
+            return Err(VoiceError::Config(
+                "the VAD stop threshold must lie between 0 and the start threshold".into(),
+            ));
+        }
+        let turn = TurnParams {
+            completion_threshold: parse(
+                "OTBOR_TURN_THRESHOLD",
+                get("OTBOR_TURN_THRESHOLD"),
+                d.turn.completion_threshold,
+            )?,
+            fallback_silence_ms: parse(
+                "OTBOR_TURN_FALLBACK_MS",
+                get("OTBOR_TURN_FALLBACK_MS"),
+                d.turn.fallback_silence_ms,
+            )?,
+            ..d.turn
+        };
+        Ok(Self {
+            vad,
+            turn,
+            vad_model: get("OTBOR_VAD_MODEL").map(PathBuf::from),
+            turn_model: get("OTBOR_TURN_MODEL").map(PathBuf::from),
+            opus_bitrate_bps: parse(
+                "OTBOR_OPUS_BITRATE",
+                get("OTBOR_OPUS_BITRATE"),
+                d.opus_bitrate_bps,
+            )?,
+            recognizer,
+            synthesizer,
+        })
+    }
+
+    pub fn build_recognizer(&self) -> Result<Arc<dyn Recognizer>, VoiceError> {
+        Ok(match &self.recognizer {
+            RecognizerChoice::Fake { text } => Arc::new(FakeRecognizer::always(text.clone())),
+            RecognizerChoice::OpenAi(c) => Arc::new(OpenAiSpeech::new(c.clone())?),
+            RecognizerChoice::Yandex(c) => Arc::new(YandexSpeech::new(c.clone())?),
+            RecognizerChoice::Salute(c) => Arc::new(SaluteSpeech::new(c.clone())?),
+        })
+    }
+
+    pub fn build_synthesizer(&self) -> Result<Arc<dyn Synthesizer>, VoiceError> {
+        Ok(match &self.synthesizer {
+            SynthesizerChoice::Espeak(e) => Arc::new(e.clone()),
+            SynthesizerChoice::OpenAi(c) => Arc::new(OpenAiSpeech::new(c.clone())?),
+            SynthesizerChoice::Yandex(c) => Arc::new(YandexSpeech::new(c.clone())?),
+            SynthesizerChoice::Salute(c) => Arc::new(SaluteSpeech::new(c.clone())?),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn vars(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+        let map: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        move |k| map.get(k).cloned()
+    }
+
+    #[test]
+    fn without_settings_the_pipeline_is_local_with_the_documented_defaults() {
+        let c = VoiceConfig::from_vars(vars(&[])).unwrap();
+        assert!(matches!(c.recognizer, RecognizerChoice::Fake { .. }));
+        assert!(matches!(c.synthesizer, SynthesizerChoice::Espeak(_)));
+        assert_eq!(c.vad.stop_ms, 200);
+        assert_eq!(c.turn.fallback_silence_ms, 1_600);
+    }
+
+    #[test]
+    fn providers_and_thresholds_are_chosen_by_environment() {
+        let c = VoiceConfig::from_vars(vars(&[
+            ("OTBOR_STT", "salute"),
+            ("OTBOR_SALUTE_AUTH_KEY", "c2VjcmV0"),
+            ("OTBOR_TTS", "yandex"),
+            ("OTBOR_SPEECHKIT_API_KEY", "AQVN-secret"),
+            ("OTBOR_TURN_FALLBACK_MS", "2000"),
+            ("OTBOR_VAD_START_THRESHOLD", "0.6"),
+        ]))
+        .unwrap();
+        assert!(matches!(c.recognizer, RecognizerChoice::Salute(_)));
+        assert!(matches!(c.synthesizer, SynthesizerChoice::Yandex(_)));
+        assert_eq!(c.turn.fallback_silence_ms, 2_000);
+        assert_eq!(c.vad.start_threshold, 0.6);
+    }
+
+    #[test]
+    fn secrets_never_appear_in_debug_output() {
+        let c = VoiceConfig::from_vars(vars(&[
+            ("OTBOR_STT", "openai"),
+            ("OTBOR_OPENAI_SPEECH_URL", "http://127.0.0.1:9/v1"),
+            ("OTBOR_OPENAI_SPEECH_API_KEY", "sk-very-secret"),
+            ("OTBOR_TTS", "salute"),
+            ("OTBOR_SALUTE_AUTH_KEY", "sber-very-secret"),
+        ]))
+        .unwrap();
+        let printed = format!("{c:?}");
+        assert!(!printed.contains("very-secret"), "{printed}");
+    }
+
+    #[test]
+    fn a_paid_provider_without_its_key_or_an_unknown_name_is_refused() {
+        assert!(VoiceConfig::from_vars(vars(&[("OTBOR_STT", "yandex")])).is_err());
+        assert!(VoiceConfig::from_vars(vars(&[("OTBOR_TTS", "festival")])).is_err());
+        assert!(VoiceConfig::from_vars(vars(&[("OTBOR_TURN_FALLBACK_MS", "soon")])).is_err());
+    }
+}

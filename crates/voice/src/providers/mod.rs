@@ -1,0 +1,11 @@
+//! Speech recognition and synthesis providers behind the `Recognizer` and `Synthesizer`
+//! traits: a local espeak-ng synthesiser, a zero-delay fake recogniser, and the paid services
+//! (Yandex SpeechKit, SaluteSpeech, any OpenAI-compatible endpoint), each of which only ever
+//! receives VAD segments or reply text.
+
+pub mod espeak;
+pub mod fake;
+pub mod http;
+pub mod openai;
+pub mod salute;
+pub mod yandex;

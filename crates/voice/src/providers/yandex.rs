@@ -1,0 +1,149 @@
+//! Yandex SpeechKit, API v1 (yandex.cloud/docs/speechkit): synchronous recognition
+//! `POST stt.api.cloud.yandex.net/speech/v1/stt:recognize?lang=ru-RU&topic=general&format=lpcm&sampleRateHertz=16000[&folderId=]`
+//! with the raw LPCM as the body (answer `{"result": "..."}`; at most 30 s and 1 MB, which a
+//! VAD segment stays under), and synthesis `POST tts.api.cloud.yandex.net/speech/v1/tts:synthesize`
+//! with a form (`text, lang, voice, format=lpcm, sampleRateHertz=48000[, folderId]`; answer:
+//! raw LPCM). Authorisation `Api-Key <key>` (service account; no folderId) or
+//! `Bearer <IAM token>` (with folderId).
+
+use async_trait::async_trait;
+use secrecy::{ExposeSecret, SecretString};
+use serde::Deserialize;
+
+use crate::error::VoiceError;
+use crate::frame::Audio;
+use crate::providers::http::{self, HttpConfig};
+use crate::stt::Recognizer;
+use crate::tts::Synthesizer;
+use crate::wav;
+
+const PROVIDER: &str = "yandex-speechkit";
+pub const DEFAULT_STT_URL: &str = "https://stt.api.cloud.yandex.net/speech/v1/stt:recognize";
+pub const DEFAULT_TTS_URL: &str = "https://tts.api.cloud.yandex.net/speech/v1/tts:synthesize";
+/// The synthesis rate asked for: what Opus sends, so no resampling is needed.
+const TTS_RATE: u32 = 48_000;
+
+#[derive(Clone, Debug)]
+pub enum YandexAuth {
+    ApiKey(SecretString),
+    IamToken(SecretString),
+}
+
+#[derive(Clone, Debug)]
+pub struct YandexSpeechConfig {
+    pub auth: YandexAuth,
+    pub folder_id: Option<String>,
+    pub stt_url: String,
+    pub tts_url: String,
+    pub lang: String,
+    pub topic: String,
+    pub voice: String,
+    pub http: HttpConfig,
+}
+
+impl YandexSpeechConfig {
+    pub fn new(auth: YandexAuth) -> Self {
+        Self {
+            auth,
+            folder_id: None,
+            stt_url: DEFAULT_STT_URL.into(),
+            tts_url: DEFAULT_TTS_URL.into(),
+            lang: "ru-RU".into(),
+            topic: "general".into(),
+            voice: "alena".into(),
+            http: HttpConfig::default(),
+        }
+    }
+}
+
+pub struct YandexSpeech {
+    config: YandexSpeechConfig,
+    client: reqwest::Client,
+}
+
+impl YandexSpeech {
+    pub fn new(config: YandexSpeechConfig) -> Result<Self, VoiceError> {
+        let client = http::client(&config.http)?;
+        Ok(Self { config, client })
+    }
+
+    fn authorization(&self) -> String {
+        match &self.config.auth {
+            YandexAuth::ApiKey(k) => format!("Api-Key {}", k.expose_secret()),
+            YandexAuth::IamToken(t) => format!("Bearer {}", t.expose_secret()),
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct SttAnswer {
+    result: String,
+}
+
+#[async_trait]
+impl Recognizer for YandexSpeech {
+    fn name(&self) -> &'static str {
+        PROVIDER
+    }
+
+    async fn transcribe(&self, segment: &Audio) -> Result<String, VoiceError> {
+        if ![8_000, 16_000, 48_000].contains(&segment.sample_rate) {
+            return Err(VoiceError::Audio(format!(
+                "SpeechKit takes 8, 16 or 48 kHz, not {}",
+                segment.sample_rate
+            )));
+        }
+        let rate = segment.sample_rate.to_string();
+        let mut query = vec![
+            ("lang", self.config.lang.as_str()),
+            ("topic", self.config.topic.as_str()),
+            ("format", "lpcm"),
+            ("sampleRateHertz", rate.as_str()),
+        ];
+        if let Some(folder) = &self.config.folder_id {
+            query.push(("folderId", folder.as_str()));
+        }
+        let req = self
+            .client
+            .post(&self.config.stt_url)
+            .header("Authorization", self.authorization())
+            .query(&query)
+            .body(wav::pcm_bytes(&segment.samples));
+        let (_, body) = http::send(PROVIDER, self.config.http.timeout, req).await?;
+        Ok(http::json::<SttAnswer>(PROVIDER, &body)?.result)
+    }
+}
+
+#[async_trait]
+impl Synthesizer for YandexSpeech {
+    fn name(&self) -> &'static str {
+        PROVIDER
+    }
+
+    async fn synthesize(&self, text: &str) -> Result<Audio, VoiceError> {
+        let rate = TTS_RATE.to_string();
+        let mut form = vec![
+            ("text", text),
+            ("lang", self.config.lang.as_str()),
+            ("voice", self.config.voice.as_str()),
+            ("format", "lpcm"),
+            ("sampleRateHertz", rate.as_str()),
+        ];
+        if let Some(folder) = &self.config.folder_id {
+            form.push(("folderId", folder.as_str()));
+        }
+        let req = self
+            .client
+            .post(&self.config.tts_url)
+            .header("Authorization", self.authorization())
+            .form(&form);
+        let (_, body) = http::send(PROVIDER, self.config.http.timeout, req).await?;
+        if !body.len().is_multiple_of(2) {
+            return Err(VoiceError::Protocol {
+                provider: PROVIDER,
+                message: "odd-sized LPCM".into(),
+            });
+        }
+        Ok(Audio::new(wav::pcm_from_bytes(&body), TTS_RATE))
+    }
+}
