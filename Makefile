@@ -5,7 +5,10 @@
 
 run: web
 	cargo build -p otbor
-	target/debug/otbor serve --demo
+	@# The voice models (espeak-ng, ONNX Runtime, Silero VAD, smart-turn); without them the
+	@# voice interview still runs, with questions and answers in the chat panel.
+	@eval "$$(scripts/media-setup.sh 2>/dev/null)" || echo "voice models not installed: voice interviews will use the chat panel"; \
+		target/debug/otbor serve --demo
 
 test:
 	bash scripts/test.sh

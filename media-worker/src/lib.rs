@@ -19,6 +19,7 @@ pub mod recording;
 pub mod sdp;
 pub mod session;
 pub mod signalling;
+pub mod voice;
 pub mod worker;
 
 pub use config::{IceServer, WorkerConfig};
@@ -26,4 +27,5 @@ pub use conversation::TypedConversation;
 pub use error::RtcError;
 pub use session::{AudioOut, Conversation, EventsOut, InboundAudio, MediaIo, SessionContext};
 pub use signalling::{openapi, router};
+pub use voice::VoiceConversation;
 pub use worker::{EndReason, Worker};

@@ -116,7 +116,19 @@ pub async fn serve(demo: bool) -> anyhow::Result<()> {
     #[cfg(feature = "media")]
     let (router, media) = {
         let config = otbor_media_worker::WorkerConfig::from_lookup(|k| settings.lookup(k)).context("configuring the media worker")?;
-        let worker = otbor_media_worker::Worker::new(state.clone(), config, Arc::new(otbor_media_worker::TypedConversation));
+        // The voice pipeline when its models are there (scripts/media-setup.sh); else the
+        // call still works, with questions and answers in the chat panel.
+        let conversation: Arc<dyn otbor_media_worker::Conversation> = match otbor_media_worker::VoiceConversation::from_vars(|k| settings.lookup(k)) {
+            Ok(voice) => {
+                tracing::info!("voice interviews: the voice pipeline is ready");
+                Arc::new(voice)
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "voice interviews without speech (questions and answers in the chat panel); run scripts/media-setup.sh for the voice models");
+                Arc::new(otbor_media_worker::TypedConversation)
+            }
+        };
+        let worker = otbor_media_worker::Worker::new(state.clone(), config, conversation);
         (router.merge(otbor_media_worker::router(worker.clone())), worker)
     };
     if !settings.web_dir.join("index.html").exists() {

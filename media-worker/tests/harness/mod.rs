@@ -620,6 +620,12 @@ impl Browser {
 
     /// Speaks into the microphone: `frames` Opus packets of 20 ms, in real time.
     pub async fn speak(&self, frames: usize) {
+        let silence = vec![bytes::Bytes::from_static(&OPUS_SILENCE); frames];
+        self.speak_packets(&silence).await;
+    }
+
+    /// Plays these 20 ms Opus packets into the microphone, in real time.
+    pub async fn speak_packets(&self, packets: &[bytes::Bytes]) {
         let (track, sender) = self.mic.as_ref().expect("a microphone");
         let pt = sender
             .get_parameters()
@@ -632,10 +638,10 @@ impl Browser {
             .unwrap_or(111);
         let ssrc = *track.ssrcs().await.first().unwrap();
         let mut tick = tokio::time::interval(Duration::from_millis(20));
-        for _ in 0..frames {
+        for packet in packets {
             tick.tick().await;
             let sample = Sample {
-                data: bytes::Bytes::from_static(&OPUS_SILENCE),
+                data: packet.clone(),
                 duration: Duration::from_millis(20),
                 ..Sample::new(std::time::Instant::now())
             };
