@@ -56,7 +56,8 @@ if [ -z "${OTBOR_VAD_MODEL:-}" ] && [ -x "$WEB_DIR/../.venv-media/bin/python" ];
 fi
 export OTBOR_STT="${OTBOR_STT:-fake}"
 export OTBOR_STT_FAKE_TEXT="${OTBOR_STT_FAKE_TEXT:-Я пишу на Rust пять лет и сам проектировал сервис платежей}"
-export OTBOR_RTC_INCLUDE_LOOPBACK=1 OTBOR_RTC_DISABLE_MDNS=1 OTBOR_RTC_BIND_IP=127.0.0.1
+# Room for one call at a time, so that the capacity test meets a full worker.
+export OTBOR_RTC_INCLUDE_LOOPBACK=1 OTBOR_RTC_DISABLE_MDNS=1 OTBOR_RTC_BIND_IP=127.0.0.1 OTBOR_RTC_CAPACITY=1
 
 WORK_DIR="$(mktemp -d -t otbor-e2e.XXXXXX)"
 PORT="$(node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')"

@@ -19,13 +19,14 @@ const HAS_VOICE = !!process.env.OTBOR_VAD_MODEL;
 let browser;
 let wav;
 
-/** espeak-ng speech followed by 2 s of silence, as one 16-bit mono WAV. */
+/** 1.5 s of silence, espeak-ng speech, then 2 s of silence, as one 16-bit mono WAV (Chromium
+ * plays it in a loop as the microphone). */
 function answerWav(dir) {
   const raw = execFileSync("espeak-ng", ["-v", "ru", "--stdout", "Я пишу на Rust пять лет"]);
   const rate = raw.readUInt32LE(24);
   const data = raw.subarray(44);
-  const silence = Buffer.alloc(rate * 2 * 2);
-  const body = Buffer.concat([data, silence]);
+  const silence = (s) => Buffer.alloc(Math.round(rate * s) * 2);
+  const body = Buffer.concat([silence(1.5), data, silence(2)]);
   const header = Buffer.from(raw.subarray(0, 44));
   header.writeUInt32LE(36 + body.length, 4);
   header.writeUInt32LE(body.length, 40);
@@ -110,6 +111,16 @@ function files(dir, re, out = []) {
   return out;
 }
 
+/** Consent, voice, device check, start; waits for the call screen. */
+async function startCall(page, token) {
+  await page.goto(`/i/${token}`);
+  await page.getByTestId("consent-checkbox").click();
+  await page.getByTestId("consent-submit").click();
+  await page.getByTestId("mode-voice").click();
+  await page.getByTestId("start-call").click();
+  await page.getByTestId("voice-call").waitFor();
+}
+
 describe("the voice and video interview", { skip: HAS_VOICE ? false : "the voice models are not installed (scripts/media-setup.sh)" }, () => {
   before(async () => {
     wav = answerWav(mkdtempSync(join(tmpdir(), "otbor-voice-")));
@@ -183,5 +194,113 @@ describe("the voice and video interview", { skip: HAS_VOICE ? false : "the voice
       assert.equal(probe.streams[0].codec_name, "opus");
     }
     await page.context().close();
+  });
+
+  test("when the candidate starts speaking the AI's voice stops at once", async () => {
+    const token = await invite();
+    const page = await candidatePage();
+    await startCall(page, token);
+    // Sample every 20 ms: the microphone's level (media-source) and the AI's packets.
+    const bargeIn = await page.evaluate(async () => {
+      const sample = async () => {
+        let level = 0;
+        let packets = 0;
+        for (const pc of window.__pcs) {
+          if (pc.connectionState === "closed") continue;
+          (await pc.getStats()).forEach((r) => {
+            if (r.type === "media-source" && r.kind === "audio") level = Math.max(level, r.audioLevel ?? 0);
+            if (r.type === "inbound-rtp" && r.kind === "audio") packets += r.packetsReceived;
+          });
+        }
+        return { t: performance.now(), level, packets };
+      };
+      const samples = [];
+      const end = performance.now() + 25_000;
+      while (performance.now() < end) {
+        samples.push(await sample());
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      // Moments when the candidate starts speaking while the AI's packets are flowing, and
+      // how long until the packets stop (no new one for 100 ms).
+      const out = [];
+      for (let i = 5; i < samples.length; i++) {
+        const onset = samples[i].level > 0.05 && samples[i - 1].level <= 0.05;
+        const flowing = samples[i].packets > samples[i - 5].packets;
+        if (!onset || !flowing) continue;
+        for (let j = i + 1; j < samples.length; j++) {
+          const k = samples.findIndex((x) => x.t >= samples[j].t + 100);
+          if (k < 0) break;
+          if (samples[k].packets === samples[j].packets) {
+            out.push(samples[j].t - samples[i].t);
+            break;
+          }
+        }
+      }
+      return out;
+    });
+    assert.ok(bargeIn.length > 0, "the candidate spoke over the AI at least once");
+    const worst = Math.max(...bargeIn);
+    assert.ok(worst < 1000, `the AI stopped within ${bargeIn.map((x) => Math.round(x)).join(", ")} ms of the candidate's speech`);
+    await page.getByTestId("voice-finish").click();
+    await page.getByTestId("voice-finish-confirm").click();
+    await page.getByTestId("interview-thanks").waitFor();
+    await page.context().close();
+  });
+
+  test("when the worker is full the candidate is told so and offered the chat", async () => {
+    // run.sh starts the server with room for one call.
+    const busy = await candidatePage();
+    const first = await candidatePage();
+    await startCall(first, await invite());
+    const token = await invite();
+    await busy.goto(`/i/${token}`);
+    await busy.getByTestId("consent-checkbox").click();
+    await busy.getByTestId("consent-submit").click();
+    await busy.getByTestId("mode-voice").click();
+    await busy.getByTestId("start-call").click();
+    await busy.getByTestId("call-busy").waitFor();
+    await shot(busy, "voice-busy");
+    assert.ok(await busy.getByTestId("call-use-chat").isVisible(), "the chat is offered instead");
+    await first.getByTestId("voice-finish").click();
+    await first.getByTestId("voice-finish-confirm").click();
+    await first.getByTestId("interview-thanks").waitFor();
+    // The slot is free again: the waiting page gets in by itself.
+    await busy.getByTestId("voice-call").waitFor({ timeout: 60_000 });
+    await busy.getByTestId("voice-finish").click();
+    await busy.getByTestId("voice-finish-confirm").click();
+    await busy.getByTestId("interview-thanks").waitFor();
+    await first.context().close();
+    await busy.context().close();
+  });
+
+  test("a closed tab resumes the same interview at the same question", async () => {
+    const token = await invite();
+    const first = await candidatePage();
+    await startCall(first, token);
+    await first.waitForFunction((t) => (document.querySelector('[data-testid="voice-transcript"]')?.textContent ?? "").includes(t), SPOKEN, { timeout: 45_000 });
+    const before = await first.getByTestId("voice-transcript").textContent();
+    // The tab is closed; the link is opened again in the same browser.
+    const context = first.context();
+    await first.close();
+    const again = await context.newPage();
+    again.setDefaultTimeout(30_000);
+    await again.goto(`/i/${token}`);
+    await again.getByTestId("start-call").click();
+    await again.getByTestId("voice-call").waitFor();
+    // What was said before is there again, once.
+    await again.waitForFunction((t) => (document.querySelector('[data-testid="voice-transcript"]')?.textContent ?? "").includes(t), SPOKEN);
+    const after = await again.getByTestId("voice-transcript").textContent();
+    assert.ok(after.startsWith(before.slice(0, 80)), "the transcript continues where it was");
+    const api = await apiSession("manager");
+    const apps = await api("GET", `/api/applications?per_page=100`);
+    const app = apps.body.items.find((a) => a.candidate_id && after.length > 0 && a.status === "in_interview");
+    assert.ok(app, "the application is still in the interview");
+    await again.getByTestId("voice-finish").click();
+    await again.getByTestId("voice-finish-confirm").click();
+    await again.getByTestId("interview-thanks").waitFor();
+    const h = await api("GET", `/api/applications/${app.id}/history`);
+    const intoInterview = h.body.items.filter((e) => e.to === "in_interview").length;
+    assert.equal(intoInterview, 1, "one interview in the status history, not two");
+    await again.context().close();
   });
 });
