@@ -1,4 +1,4 @@
-//! Routes: the sign-in page, the candidate's invite page, and the signed-in app.
+//! Routes: the sign-in page, the candidate's invite and unsubscribe pages, and the signed-in app.
 //! Pages load lazily so that the first screen does not wait for the whole app.
 import { lazy, Suspense, type ComponentType, type ReactNode } from "react";
 import { createBrowserRouter, Navigate, RouterProvider } from "react-router";
@@ -20,6 +20,9 @@ const VacancyPage = page(() => import("@/features/vacancies/components/VacancyPa
 const VacancyFormPage = page(() => import("@/features/vacancies/components/VacancyFormPage"), "VacancyFormPage");
 const UploadsPage = page(() => import("@/features/uploads/components/UploadsPage"), "UploadsPage");
 const UsersPage = page(() => import("@/features/users/components/UsersPage"), "UsersPage");
+const NotificationsPage = page(() => import("@/features/notifications/components/NotificationsPage"), "NotificationsPage");
+const MyNotificationsPage = page(() => import("@/features/notifications/components/MyNotificationsPage"), "MyNotificationsPage");
+const UnsubscribePage = page(() => import("@/features/notifications/components/UnsubscribePage"), "UnsubscribePage");
 
 function Loading() {
   return (
@@ -35,6 +38,7 @@ const s = (el: ReactNode) => <Suspense fallback={<Loading />}>{el}</Suspense>;
 const router = createBrowserRouter([
   { path: "/login", element: s(<LoginPage />), errorElement: <RouteError /> },
   { path: "/i/:token", element: s(<InterviewPage />), errorElement: <RouteError /> },
+  { path: "/unsubscribe/:code", element: s(<UnsubscribePage />), errorElement: <RouteError /> },
   {
     path: "/",
     element: <RequireAuth />,
@@ -49,6 +53,8 @@ const router = createBrowserRouter([
       { path: "vacancies/:id/edit", element: s(<VacancyFormPage />) },
       { path: "uploads", element: s(<UploadsPage />) },
       { path: "users", element: s(<UsersPage />) },
+      { path: "notifications", element: s(<NotificationsPage />) },
+      { path: "settings/notifications", element: s(<MyNotificationsPage />) },
       { path: "*", element: <NotFound /> },
       // Errors of a page stay inside the shell, so the navigation still works.
     ].map((r) => ({ ...r, errorElement: <RouteError /> })),

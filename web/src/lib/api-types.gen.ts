@@ -212,6 +212,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/candidates/{id}/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What was sent to or about a candidate, when, on which channel, and whether it arrived. */
+        get: operations["candidate_log"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/health": {
         parameters: {
             query?: never;
@@ -336,6 +353,149 @@ export interface paths {
         get: operations["dead_letters"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/me/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The logged-in user's notification settings. */
+        get: operations["get_preferences"];
+        /** Changes the logged-in user's language for messages and channels per event kind. */
+        put: operations["put_preferences"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/me/telegram": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A one-time deep link that ties the logged-in user's Telegram to the bot. */
+        post: operations["link_me"];
+        /** Unlinks the logged-in user's Telegram. */
+        delete: operations["unlink_me"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notification-templates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every message template in both languages, the company's own where it has one. */
+        get: operations["list_templates"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notification-templates/{event}/{lang}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Replaces a template with the company's own (admin); it is checked first. */
+        put: operations["put_template"];
+        post?: never;
+        /** Goes back to the built-in template (admin). */
+        delete: operations["reset_template"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notification-templates/{event}/{lang}/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The message a template gives with example values, as it would be sent. */
+        post: operations["preview_template"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every message sent or refused, newest first; with `channel=outbox`, what was kept for
+         *     reading because no real channel is configured (admin).
+         */
+        get: operations["list_notifications"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/telegram/webhook": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Telegram's webhook: the update is handled only if the secret header matches. */
+        post: operations["webhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/unsubscribe/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The unsubscribe link's page: whose address, and whether it already left (no login). */
+        get: operations["get_unsubscribe"];
+        put?: never;
+        /** Stops all email to the address of the link (no login; idempotent). */
+        post: operations["post_unsubscribe"];
         delete?: never;
         options?: never;
         head?: never;
@@ -559,6 +719,11 @@ export interface components {
             candidate_name: string;
             vacancy_title: string;
         };
+        /**
+         * @description Who an event kind is for.
+         * @enum {string}
+         */
+        Audience: "candidate" | "staff";
         Candidate: {
             /** Format: date-time */
             created_at: string;
@@ -587,6 +752,11 @@ export interface components {
         };
         /** Format: uuid */
         CandidateId: string;
+        /**
+         * @description Where a message goes.
+         * @enum {string}
+         */
+        ChannelKind: "email" | "telegram" | "outbox";
         ChatTurn: {
             /** Format: int32 */
             number: number;
@@ -627,6 +797,8 @@ export interface components {
             /** @description Required to reject, and to go against the recommendation. */
             reason?: string | null;
         };
+        /** @enum {string} */
+        DeliveryStatus: "sending" | "sent" | "failed" | "suppressed";
         /**
          * Format: email
          * @description An email address, lower-cased so that it can be compared for duplicates.
@@ -654,6 +826,11 @@ export interface components {
             /** @description The interview as it happened, with why each question was asked. */
             interview: Record<string, never>;
         };
+        /**
+         * @description What happened, and so which message goes out.
+         * @enum {string}
+         */
+        EventKind: "invitation" | "invite_reminder" | "interview_thanks" | "decision" | "interview_finished" | "upload_failed" | "strong_match" | "awaiting_decision" | "daily_digest";
         FunnelStep: {
             from: components["schemas"]["Status"];
             /**
@@ -749,6 +926,11 @@ export interface components {
         };
         NewInvite: {
             candidate_id?: null | components["schemas"]["CandidateId"];
+            /**
+             * @description Send the personal link to the candidate (email, Telegram; the outbox when neither is
+             *     configured). On by default; off to hand the link over yourself.
+             */
+            send?: boolean | null;
         };
         NewUpload: {
             content_type: string;
@@ -765,6 +947,31 @@ export interface components {
             name: string;
             password: string;
             role: components["schemas"]["Role"];
+        };
+        /** @description One message to one recipient on one channel. */
+        NotificationRecord: {
+            /** @description The email address or the Telegram chat. */
+            address: string;
+            /** Format: int32 */
+            attempts: number;
+            candidate_id?: null | components["schemas"]["CandidateId"];
+            channel: components["schemas"]["ChannelKind"];
+            /** Format: date-time */
+            created_at: string;
+            error?: string | null;
+            event: components["schemas"]["EventKind"];
+            html?: string | null;
+            /**
+             * @description The idempotency key: the event's key, the recipient and the channel. A second
+             *     delivery of the same event finds it and sends nothing.
+             */
+            key: string;
+            recipient: components["schemas"]["Recipient"];
+            status: components["schemas"]["DeliveryStatus"];
+            subject: string;
+            text: string;
+            /** Format: date-time */
+            updated_at: string;
         };
         Page_ApplicationView: {
             items: (components["schemas"]["Application"] & {
@@ -796,6 +1003,38 @@ export interface components {
                 updated_at: string;
                 /** Format: int64 */
                 version: number;
+            }[];
+            /** Format: int32 */
+            page: number;
+            /** Format: int32 */
+            per_page: number;
+            /** Format: int64 */
+            total: number;
+        };
+        Page_NotificationRecord: {
+            items: {
+                /** @description The email address or the Telegram chat. */
+                address: string;
+                /** Format: int32 */
+                attempts: number;
+                candidate_id?: null | components["schemas"]["CandidateId"];
+                channel: components["schemas"]["ChannelKind"];
+                /** Format: date-time */
+                created_at: string;
+                error?: string | null;
+                event: components["schemas"]["EventKind"];
+                html?: string | null;
+                /**
+                 * @description The idempotency key: the event's key, the recipient and the channel. A second
+                 *     delivery of the same event finds it and sends nothing.
+                 */
+                key: string;
+                recipient: components["schemas"]["Recipient"];
+                status: components["schemas"]["DeliveryStatus"];
+                subject: string;
+                text: string;
+                /** Format: date-time */
+                updated_at: string;
             }[];
             /** Format: int32 */
             page: number;
@@ -870,6 +1109,43 @@ export interface components {
          * @example +79161234567
          */
         Phone: string;
+        PreferencesUpdate: {
+            /**
+             * @description Channels per event kind; an empty list turns the event off. Candidate events and the
+             *     outbox cannot be chosen here.
+             */
+            channels: {
+                [key: string]: components["schemas"]["ChannelKind"][];
+            };
+            lang: components["schemas"]["Lang"];
+        };
+        PreferencesView: {
+            /** @description The channels of every event kind that goes to staff. */
+            channels: {
+                [key: string]: components["schemas"]["ChannelKind"][];
+            };
+            email_available: boolean;
+            lang: components["schemas"]["Lang"];
+            /** @description Whether this deployment has the bot configured at all. */
+            telegram_available: boolean;
+            /** @description Whether this user's Telegram is linked to the bot. */
+            telegram_linked: boolean;
+        };
+        Recipient: {
+            id: components["schemas"]["CandidateId"];
+            /** @enum {string} */
+            kind: "candidate";
+        } | {
+            id: components["schemas"]["UserId"];
+            /** @enum {string} */
+            kind: "user";
+        };
+        /** @description A rendered message. */
+        Rendered: {
+            html: string;
+            subject: string;
+            text: string;
+        };
         Requirement: {
             kind: components["schemas"]["RequirementKind"];
             /** Format: int32 */
@@ -916,6 +1192,28 @@ export interface components {
             /** Format: int64 */
             rejected: number;
         };
+        TelegramLink: {
+            /** Format: date-time */
+            expires_at: string;
+            /** @description Open it on a device with Telegram and press Start. */
+            url: string;
+        };
+        /** @description The three parts of one message, as written (not yet rendered). */
+        Template: {
+            html: string;
+            subject: string;
+            text: string;
+        };
+        TemplateView: {
+            audience: components["schemas"]["Audience"];
+            /** @description The company changed it (else it is the built-in one). */
+            custom: boolean;
+            event: components["schemas"]["EventKind"];
+            lang: components["schemas"]["Lang"];
+            template: components["schemas"]["Template"];
+            /** @description The variables the template may use. */
+            variables: string[];
+        };
         TransitionRequest: {
             /**
              * Format: int64
@@ -925,6 +1223,11 @@ export interface components {
             /** @description Required to reject. */
             reason?: string | null;
             to: components["schemas"]["Status"];
+        };
+        UnsubscribeView: {
+            /** @description The address, partly hidden. */
+            email: string;
+            unsubscribed: boolean;
         };
         /** Format: uuid */
         UploadId: string;
@@ -1578,6 +1881,35 @@ export interface operations {
             };
         };
     };
+    candidate_log: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationRecord"][];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     health: {
         parameters: {
             query?: never;
@@ -1843,6 +2175,361 @@ export interface operations {
                 };
             };
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_preferences: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PreferencesView"];
+                };
+            };
+        };
+    };
+    put_preferences: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PreferencesUpdate"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PreferencesView"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    link_me: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TelegramLink"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    unlink_me: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    list_templates: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TemplateView"][];
+                };
+            };
+        };
+    };
+    put_template: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                event: string;
+                lang: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Template"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TemplateView"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    reset_template: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                event: string;
+                lang: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TemplateView"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    preview_template: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                event: string;
+                lang: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Template"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Rendered"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_notifications: {
+        parameters: {
+            query?: {
+                /** @description Only this channel's messages (`outbox` for what a demo would have sent). */
+                channel?: components["schemas"]["ChannelKind"];
+                page?: number;
+                per_page?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_NotificationRecord"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    webhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description a Telegram Update */
+        requestBody: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_unsubscribe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnsubscribeView"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    post_unsubscribe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnsubscribeView"];
+                };
+            };
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

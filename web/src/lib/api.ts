@@ -131,6 +131,10 @@ export const api = {
     request("POST", path, schema, { body }),
   patch: <S extends z.ZodType>(path: string, schema: S, body: unknown) =>
     request("PATCH", path, schema, { body }),
+  put: <S extends z.ZodType>(path: string, schema: S, body: unknown) =>
+    request("PUT", path, schema, { body }),
+  /** A DELETE; an endpoint that answers 204 takes `z.unknown()` (its body is empty). */
+  delete: <S extends z.ZodType>(path: string, schema: S) => request("DELETE", path, schema),
 };
 
 type XhrResult = { status: number; statusText: string; data: unknown; text: string };

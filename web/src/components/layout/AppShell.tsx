@@ -1,6 +1,6 @@
 //! The signed-in layout: sidebar navigation and a header with the user, language switch and logout.
 import { NavLink, Outlet, useNavigate } from "react-router";
-import { BriefcaseIcon, LogOutIcon, UploadCloudIcon, UsersIcon, UserSearchIcon } from "lucide-react";
+import { BellIcon, BriefcaseIcon, LogOutIcon, MailIcon, UploadCloudIcon, UsersIcon, UserSearchIcon } from "lucide-react";
 import { Button } from "@/components/ui/button";
 import { Badge } from "@/components/ui/badge";
 import { LangSwitch } from "@/components/common/LangSwitch";
@@ -60,6 +60,9 @@ export function AppShell({ user }: { user: User }) {
           {can.manageUsers(user.role) && (
             <NavItem to="/users" icon={<UsersIcon />} label={t("nav.users")} />
           )}
+          {can.manageUsers(user.role) && (
+            <NavItem to="/notifications" icon={<MailIcon />} label={t("nav.notifications")} />
+          )}
         </nav>
       </aside>
       <div className="flex min-w-0 flex-1 flex-col">
@@ -77,6 +80,11 @@ export function AppShell({ user }: { user: User }) {
               {t(`role.${user.role}`)}
             </Badge>
           </div>
+          <Button asChild variant="ghost" size="sm" data-testid="my-notifications-link">
+            <NavLink to="/settings/notifications" aria-label={t("nav.myNotifications")} title={t("nav.myNotifications")}>
+              <BellIcon />
+            </NavLink>
+          </Button>
           <Button
             variant="ghost"
             size="sm"

@@ -1,6 +1,7 @@
 //! English UI strings; the type forces the same keys as Russian.
 import { interviewEn } from "@/features/interview/i18n";
 import { evaluationEn } from "@/features/evaluation/i18n";
+import { notificationsEn } from "@/features/notifications/i18n";
 import type { PluralForms } from "./plural";
 import type { ru } from "./ru";
 
@@ -9,6 +10,7 @@ type Messages = { [K in keyof typeof ru]: (typeof ru)[K] extends string ? string
 export const en: Messages = {
   ...interviewEn,
   ...evaluationEn,
+  ...notificationsEn,
   "app.name": "Otbor",
   "common.save": "Save",
   "common.saving": "Saving…",

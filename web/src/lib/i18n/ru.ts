@@ -1,9 +1,11 @@
 //! Russian UI strings, the source of the message keys. English must have every key (see i18n.test.ts).
 import { interviewRu } from "@/features/interview/i18n";
 import { evaluationRu } from "@/features/evaluation/i18n";
+import { notificationsRu } from "@/features/notifications/i18n";
 export const ru = {
   ...interviewRu,
   ...evaluationRu,
+  ...notificationsRu,
   "app.name": "Отбор",
   "common.save": "Сохранить",
   "common.saving": "Сохранение…",

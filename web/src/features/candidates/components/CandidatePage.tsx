@@ -28,6 +28,7 @@ import { useCandidate, useUpdateCandidate } from "../api";
 import { useCandidateMatches } from "@/features/matching/api";
 import { MatchList } from "@/features/matching/components/MatchList";
 import { CandidateEvaluations } from "@/features/evaluation/components/CandidateEvaluations";
+import { CandidateNotifications } from "@/features/notifications/components/CandidateNotifications";
 import { readProfile } from "../profile";
 import type { Candidate } from "../schema";
 import { CandidateFormDialog } from "./CandidateFormDialog";
@@ -210,6 +211,7 @@ export function CandidatePage() {
               <Resume candidate={c} />
             </CardContent>
           </Card>
+          <CandidateNotifications candidateId={c.id} />
         </div>
       </div>
     </div>
