@@ -102,7 +102,7 @@ data "aws_iam_policy_document" "media_worker_task" {
   }
   statement {
     sid       = "Recordings"
-    actions   = ["s3:PutObject"]
+    actions   = ["s3:PutObject", "s3:GetObject"] # segments in, segments back to join them
     resources = ["${aws_s3_bucket.recordings.arn}/*"]
   }
   statement {
@@ -163,6 +163,8 @@ resource "aws_ecs_task_definition" "media_worker" {
         { name = "OTBOR_DYNAMODB_TABLE", value = aws_dynamodb_table.records.name },
         { name = "OTBOR_SQS_QUEUE_URL", value = aws_sqs_queue.jobs.url },
         { name = "OTBOR_SQS_DLQ_URL", value = aws_sqs_queue.jobs_dlq.url },
+        # The media worker's file store is the recordings bucket.
+        { name = "OTBOR_S3_BUCKET", value = aws_s3_bucket.recordings.id },
         { name = "OTBOR_RECORDINGS_BUCKET", value = aws_s3_bucket.recordings.id },
         { name = "OTBOR_RTC_UDP_PORTS", value = "40000-40099" },
         { name = "OTBOR_PROVIDER_SECRET_ARN", value = aws_secretsmanager_secret.provider.arn },

@@ -173,6 +173,32 @@ pub async fn serve(demo: bool) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The media worker alone (the container in the cloud): the signalling routes and the WebRTC
+/// sessions over the configured stores; jobs, the schedule and the web app run elsewhere.
+#[cfg(feature = "media")]
+pub async fn serve_media() -> anyhow::Result<()> {
+    let settings = Settings::load().await?;
+    let Built { state, .. } = build(&settings, false).await?;
+    let config = otbor_media_worker::WorkerConfig::from_lookup(|k| settings.lookup(k)).context("configuring the media worker")?;
+    let conversation: Arc<dyn otbor_media_worker::Conversation> = match otbor_media_worker::VoiceConversation::from_vars(|k| settings.lookup(k)) {
+        Ok(voice) => Arc::new(voice),
+        Err(e) => {
+            tracing::warn!(error = %e, "voice interviews without speech: the voice models did not load");
+            Arc::new(otbor_media_worker::TypedConversation)
+        }
+    };
+    let worker = otbor_media_worker::Worker::new(state.clone(), config, conversation);
+    let health = Router::new().route("/api/health", axum::routing::get(|| async { axum::Json(serde_json::json!({"status": "ok", "role": "media"})) }));
+    let router = otbor_media_worker::router(worker.clone()).merge(health);
+    let listener = tokio::net::TcpListener::bind(settings.addr)
+        .await
+        .with_context(|| format!("cannot listen on {} (set OTBOR_ADDR to another address)", settings.addr))?;
+    tracing::info!(addr = %listener.local_addr()?, "the media worker is serving");
+    axum::serve(listener, router).with_graceful_shutdown(shutdown_signal()).await?;
+    worker.shutdown(std::time::Duration::from_secs(20)).await;
+    Ok(())
+}
+
 /// How often the in-process scheduler looks for due reminders and digests.
 const SCHEDULE_EVERY: std::time::Duration = std::time::Duration::from_secs(300);
 /// Managers' digests go out from this hour, company time.

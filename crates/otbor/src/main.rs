@@ -1,11 +1,12 @@
 //! The `otbor` binary. `otbor serve` runs everything in one process: the API, the in-process
-//! workers and the web app; `--demo` loads demo data first. `otbor openapi` prints the API
-//! document.
+//! workers, the media worker and the web app; `--demo` loads demo data first. `otbor media`
+//! runs the media worker alone (its container). `otbor openapi` prints the API document.
 
-const USAGE: &str = "usage: otbor serve [--demo] | otbor openapi
+const USAGE: &str = "usage: otbor serve [--demo] | otbor media | otbor openapi
 
-  serve       the API, the background workers and the web app in one process
+  serve       the API, the background workers, the media worker and the web app in one process
   --demo      load demo users, vacancies and candidates first (idempotent)
+  media       the media worker of voice interviews alone (its container in the cloud)
   openapi     print the OpenAPI document
 
 Settings come from OTBOR_* environment variables (see README.md): OTBOR_ADDR (127.0.0.1:8080),
@@ -24,6 +25,10 @@ async fn main() -> anyhow::Result<()> {
             }
             otbor::app::init_tracing();
             otbor::app::serve(demo).await
+        }
+        Some("media") => {
+            otbor::app::init_tracing();
+            otbor::app::serve_media().await
         }
         Some("openapi") => {
             println!("{}", otbor_api::openapi().to_pretty_json()?);
