@@ -1,7 +1,7 @@
 # The two commands a newcomer needs: `make run` (Otbor with demo data on the embedded
 # default) and `make test` (every test; installs what it needs). See README.md.
 
-.PHONY: run test web build bench bench-notify lambda clean
+.PHONY: run test web build bench bench-notify bench-voice lambda clean
 
 run: web
 	cargo build -p otbor
@@ -33,12 +33,37 @@ bench-notify:
 # The Lambda functions as bootstrap.zip under target/lambda/<name>/ (cargo-lambda). ARCH=arm64
 # needs the aarch64-unknown-linux-gnu standard library (rustup target add ...).
 ARCH ?= arm64
+# llvm-objcopy reads every architecture; GNU objcopy may know only the host's.
+OBJCOPY ?= $(shell command -v llvm-objcopy 2>/dev/null || echo objcopy)
 lambda:
 	@command -v cargo-lambda >/dev/null 2>&1 || { test -x .venv-lambda/bin/cargo-lambda || (python3 -m venv .venv-lambda && .venv-lambda/bin/pip install -q cargo-lambda); }
-	PATH="$$PWD/.venv-lambda/bin:$$PATH" cargo lambda build --release --$(if $(filter x86_64,$(ARCH)),x86-64,arm64) --output-format zip \
+	@# Smaller functions: panics abort (Lambda restarts the process), no unwind tables (the
+	@# prebuilt standard library's are removed after linking), and a non-PIE executable (no
+	@# dynamic relocations). A target directory of their own keeps these flags from
+	@# rebuilding everything else.
+	CARGO_TARGET_DIR=target/lambda-build CARGO_PROFILE_RELEASE_PANIC=abort \
+	RUSTFLAGS="-C force-unwind-tables=no -C link-arg=-no-pie" \
+	PATH="$$PWD/.venv-lambda/bin:$$PATH" cargo lambda build --release --$(if $(filter x86_64,$(ARCH)),x86-64,arm64) --lambda-dir target/lambda \
 		-p otbor-fn-api -p otbor-fn-resume-ingest -p otbor-fn-evaluator
-	@ls -l target/lambda/*/bootstrap.zip
+	@for f in api resume-ingest evaluator; do \
+		$(OBJCOPY) --remove-section=.eh_frame --remove-section=.eh_frame_hdr target/lambda/$$f/bootstrap && \
+		rm -f target/lambda/$$f/bootstrap.zip && \
+		(cd target/lambda/$$f && python3 -m zipfile -c bootstrap.zip bootstrap) || exit 1; \
+	done
+	@ls -l target/lambda/*/bootstrap target/lambda/*/bootstrap.zip
 
 clean:
 	cargo clean
 	rm -rf web/dist web/node_modules data .tmp
+
+# Voice interview load and latency (issue 8): N WebRTC candidates answer aloud against the media
+# worker with the local stack (espeak-ng, offline engine, zero-delay fake recogniser); prints turn
+# latency with its stages, barge-in, and capacity with CPU and memory per session. The release
+# profile at opt-level 3 without LTO (the shipped "z" + LTO links for many minutes and its DSP is
+# about 1.7x slower: VOICE_LOAD_OPT=z to measure it); VOICE_LOAD_ARGS to change the ramp.
+VOICE_LOAD_ARGS ?= --sessions 1,2,4,8,16,24,32,48,64 --rounds 4
+VOICE_LOAD_OPT ?= 3
+bench-voice:
+	eval "$$(scripts/media-setup.sh)" && CARGO_PROFILE_RELEASE_OPT_LEVEL=$(VOICE_LOAD_OPT) \
+		CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
+		cargo run --release -p otbor-media-worker --bin otbor-voice-load -- $(VOICE_LOAD_ARGS)

@@ -2,7 +2,8 @@
 # Installs what the voice pipeline (crates/voice) needs on a fresh Debian machine and prints
 # the environment for it, so that `eval "$(scripts/media-setup.sh)"` works. Idempotent: a
 # second run finds everything in place and only prints the exports.
-#   - apt: espeak-ng (the local speech synthesiser)
+#   - apt: espeak-ng (the local speech synthesiser), ffmpeg (joins a session's recorded segments
+#     into one WebM)
 #   - .venv-media: onnxruntime (its libonnxruntime.so is loaded by `ort` at run time) and numpy
 #     (the reference run of pipecat's Whisper feature maths in the tests)
 #   - the silero-vad and pipecat-ai wheels, downloaded without dependencies (they would pull
@@ -23,6 +24,7 @@ wheels="$venv/wheels"
 {
     apt_packages=()
     command -v espeak-ng >/dev/null 2>&1 || apt_packages+=(espeak-ng)
+    command -v ffmpeg >/dev/null 2>&1 || apt_packages+=(ffmpeg)
     # Debian's python3 makes venvs only with python3-venv (ensurepip) installed.
     command -v python3 >/dev/null 2>&1 || apt_packages+=(python3)
     python3 -c "import ensurepip" >/dev/null 2>&1 || apt_packages+=(python3-venv)

@@ -10,6 +10,7 @@
 //! // on shutdown: worker.shutdown(Duration::from_secs(10)).await;
 //! ```
 
+pub mod assemble;
 pub mod config;
 pub mod conversation;
 pub mod error;

@@ -1,11 +1,13 @@
 //! Recording as media arrives: each track is cut into segments of a few seconds (Opus -> Ogg,
 //! VP8 -> IVF, H.264 -> Annex B), each segment is uploaded to the file store as soon as it is
 //! complete, and a manifest with the start of every segment is rewritten after each upload,
-//! so a killed worker loses only the segment in progress. Joining the segments into one file
-//! is done elsewhere.
+//! so a killed worker loses only the segment in progress. The manifest also marks when each
+//! question and answer went to the page (the chapters). Joining the segments into one file is
+//! done in [`crate::assemble`].
 
 use bytes::{BufMut, Bytes, BytesMut};
 use chrono::{DateTime, Utc};
+use otbor_api::recordings::{AssembledFile, ChapterMark, MarkKind};
 use otbor_domain::ports::{FileKey, FileStore};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -85,6 +87,30 @@ pub struct Manifest {
     pub started_at: DateTime<Utc>,
     pub ended_at: Option<DateTime<Utc>>,
     pub segments: Vec<SegmentEntry>,
+    /// When each question and answer was sent to the page, in order.
+    #[serde(default)]
+    pub marks: Vec<ChapterMark>,
+    /// The segments joined into one playable file, once done.
+    #[serde(default)]
+    pub assembled: Option<AssembledFile>,
+}
+
+impl Manifest {
+    pub fn key(&self) -> String {
+        format!(
+            "recordings/{}/{}/manifest.json",
+            self.application_id, self.session_id
+        )
+    }
+
+    /// The length of the session as recorded: the end of its last segment.
+    pub fn duration_ms(&self) -> u64 {
+        self.segments
+            .iter()
+            .map(|s| s.start_ms + s.duration_ms)
+            .max()
+            .unwrap_or(0)
+    }
 }
 
 pub(crate) struct Segment {
@@ -94,6 +120,7 @@ pub(crate) struct Segment {
 
 enum Upload {
     Segment(Segment),
+    Mark(ChapterMark),
     End(DateTime<Utc>),
 }
 
@@ -113,6 +140,8 @@ pub struct RecordingSink {
 /// [`RecordingSink`] clone is dropped.
 pub struct Uploader {
     task: tokio::task::JoinHandle<Manifest>,
+    /// The manifest as it starts (no segments yet).
+    first: Manifest,
 }
 
 impl Uploader {
@@ -133,7 +162,10 @@ impl Uploader {
             started_at,
             ended_at: None,
             segments: Vec::new(),
+            marks: Vec::new(),
+            assembled: None,
         };
+        let first = manifest.clone();
         let task = tokio::spawn(async move {
             while let Some(up) = rx.recv().await {
                 match up {
@@ -142,6 +174,7 @@ impl Uploader {
                             manifest.segments.push(s.entry);
                         }
                     }
+                    Upload::Mark(m) => manifest.marks.push(m),
                     Upload::End(at) => manifest.ended_at = Some(at),
                 }
                 let body =
@@ -158,8 +191,13 @@ impl Uploader {
                 tx,
                 next_seq: Arc::default(),
             },
-            Uploader { task },
+            Uploader { task, first },
         )
+    }
+
+    /// The manifest as the session starts.
+    pub fn manifest(&self) -> Manifest {
+        self.first.clone()
     }
 
     /// Waits for the uploads queued so far (after every sink is dropped), at most `limit`.
@@ -194,6 +232,17 @@ impl RecordingSink {
     /// Marks the end of the session in the manifest.
     pub fn end(&self, at: DateTime<Utc>) {
         let _ = self.tx.send(Upload::End(at));
+    }
+
+    /// Marks, now, a question or an answer sent to the page (a chapter of the recording).
+    pub fn mark(&self, kind: MarkKind, number: u32, text: &str) {
+        let at_ms = (Instant::now() - self.session_start).as_millis() as u64;
+        let _ = self.tx.send(Upload::Mark(ChapterMark {
+            kind,
+            number,
+            text: text.to_string(),
+            at_ms,
+        }));
     }
 
     pub fn recorder(&self, track: TrackName, format: Format) -> TrackRecorder {

@@ -147,7 +147,10 @@ impl Conversation for VoiceConversation {
             synthesizer: self.synthesizer.clone(),
             interviewer,
         };
-        let (mut pipeline, _ledger) = match otbor_voice::session::spawn(&self.config, parts) {
+        // The pipeline's stages run in this span: their logs and timing events name the
+        // session (the load tool, otbor-voice-load, times the stages by these events).
+        let span = tracing::info_span!("voice", session = %ctx.session_id, application = %ctx.application_id);
+        let (mut pipeline, _ledger) = match span.in_scope(|| otbor_voice::session::spawn(&self.config, parts)) {
             Ok(p) => p,
             Err(e) => {
                 tracing::error!(error = %e, "the voice pipeline did not start");

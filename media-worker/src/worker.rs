@@ -15,6 +15,7 @@ use crate::session::{
 use otbor_api::AppState;
 use otbor_api::error::{ApiError, LANG};
 use otbor_api::interview::{current, start_interview};
+use otbor_api::recordings::MarkKind;
 use otbor_domain::ids::ApplicationId;
 use otbor_domain::interview::Channel;
 use otbor_domain::secret::TokenHash;
@@ -418,6 +419,7 @@ async fn run_session(
         inner.api.clock.now(),
         config.segment,
     );
+    crate::assemble::register(&inner.api, &uploader.manifest()).await;
 
     let (audio_in_tx, audio_in) = mpsc::channel::<InboundAudio>(256);
     let (events_in_tx, events_in) = mpsc::channel::<ClientEvent>(32);
@@ -437,7 +439,11 @@ async fn run_session(
         tokio::spawn(LANG.scope(lang, async move { conversation.run(io, ctx).await }));
 
     let channel = Arc::new(watch::channel::<Option<Arc<dyn DataChannel>>>(None).0);
-    let writer = tokio::spawn(write_events(events_out_rx, channel.subscribe()));
+    let writer = tokio::spawn(write_events(
+        events_out_rx,
+        channel.subscribe(),
+        sink.clone(),
+    ));
     let speaker = tokio::spawn(speak(
         voice,
         payload_type,
@@ -557,7 +563,8 @@ async fn run_session(
     }
     sink.end(inner.api.clock.now());
     drop(sink);
-    match uploader.finish(Duration::from_secs(60)).await {
+    let manifest = uploader.finish(Duration::from_secs(60)).await;
+    match &manifest {
         Some(m) => tracing::info!(%session_id, segments = m.segments.len(), "recording stored"),
         None => tracing::error!(%session_id, "recording uploads did not finish in time"),
     }
@@ -571,13 +578,19 @@ async fn run_session(
             reg.live.remove(&application_id);
         }
     }
+    // The slot is free while the segments are joined; `done` waits for the file.
+    if let Some(m) = manifest {
+        crate::assemble::finish_session(&inner.api, m).await;
+    }
     done.send_replace(true);
 }
 
-/// Sends server events over the data channel once it is open, in order.
+/// Sends server events over the data channel once it is open, in order, and marks in the
+/// recording when each question and answer went out (the chapters).
 async fn write_events(
     mut rx: mpsc::Receiver<ServerEvent>,
     mut channel: watch::Receiver<Option<Arc<dyn DataChannel>>>,
+    sink: RecordingSink,
 ) {
     while let Some(event) = rx.recv().await {
         let dc = match channel.wait_for(Option::is_some).await {
@@ -586,6 +599,11 @@ async fn write_events(
         };
         if let Err(e) = dc.send_text(&event.to_json()).await {
             tracing::debug!(error = %e, "data channel send failed");
+        }
+        match &event {
+            ServerEvent::Question { number, text } => sink.mark(MarkKind::Question, *number, text),
+            ServerEvent::Answer { number, text } => sink.mark(MarkKind::Answer, *number, text),
+            _ => {}
         }
     }
 }

@@ -114,7 +114,7 @@ async fn each_function_binary_starts_under_the_runtime_api_and_answers_its_event
     // The same function runs the scheduled work when EventBridge calls it.
     let (_, (kind, reply)) = cold_start("evaluator", fixture("eventbridge-scheduled.json")).await;
     assert_eq!(kind, "response", "{reply}");
-    assert_eq!(reply, serde_json::json!({"reminders": 0, "digests": 0}));
+    assert_eq!(reply, serde_json::json!({"reminders": 0, "digests": 0, "recordings_deleted": 0}));
 
     // An object that is not an upload is ignored; the invocation succeeds.
     let s3_event = fixture("s3-object-created.json").replace("UPLOAD_KEY", "recordings/x/segment-1.ogg");

@@ -14,5 +14,6 @@ mod lambda_runtime;
 mod notifications;
 mod permissions;
 mod pipeline;
+mod recordings;
 mod uploads;
 mod workers;

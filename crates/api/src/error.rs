@@ -59,6 +59,9 @@ pub enum ApiError {
     /// A webhook call without the secret the provider was given.
     #[error("webhook secret missing or wrong")]
     WebhookSecret,
+    /// A link to a recording's file that is unknown, expired or for another recording.
+    #[error("recording link invalid or expired")]
+    RecordingLink,
     #[error("internal error")]
     Internal(#[source] anyhow::Error),
 }
@@ -75,6 +78,7 @@ pub enum What {
     Upload,
     ResumeFile,
     Evaluation,
+    Recording,
 }
 
 impl std::fmt::Display for What {
@@ -95,6 +99,7 @@ impl What {
             What::Upload => ("загрузка не найдена", "upload not found"),
             What::ResumeFile => ("файл резюме не найден", "resume file not found"),
             What::Evaluation => ("оценки пока нет", "there is no evaluation yet"),
+            What::Recording => ("запись не найдена", "recording not found"),
         };
         lang.pick(ru, en)
     }
@@ -132,7 +137,7 @@ impl ApiError {
         match self {
             ApiError::Domain(D::Invalid { .. } | D::ReasonRequired | D::ConsentRequired) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::Domain(D::InvalidTransition { .. } | D::VacancyClosed) => StatusCode::CONFLICT,
-            ApiError::Domain(D::Forbidden(_)) | ApiError::Csrf => StatusCode::FORBIDDEN,
+            ApiError::Domain(D::Forbidden(_)) | ApiError::Csrf | ApiError::RecordingLink => StatusCode::FORBIDDEN,
             ApiError::Domain(D::InviteExpired) | ApiError::Gone => StatusCode::GONE,
             ApiError::Unauthenticated | ApiError::BadCredentials | ApiError::WebhookSecret => StatusCode::UNAUTHORIZED,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
@@ -182,6 +187,7 @@ impl ApiError {
             ApiError::OverrideNeedsReason => "validation",
             ApiError::InterviewFinished => "interview_finished",
             ApiError::WebhookSecret => "bad_webhook_secret",
+            ApiError::RecordingLink => "bad_recording_link",
             ApiError::Internal(_) => "internal",
         }
     }
@@ -199,6 +205,10 @@ impl ApiError {
             ApiError::WebhookSecret => l.pick(
                 "вызов отклонён: заголовок X-Telegram-Bot-Api-Secret-Token отсутствует или неверен",
                 "call refused: the X-Telegram-Bot-Api-Secret-Token header is missing or wrong",
+            ),
+            ApiError::RecordingLink => l.pick(
+                "ссылка на запись недействительна или устарела; откройте страницу кандидата снова",
+                "the link to the recording is invalid or has expired; open the candidate's page again",
             ),
             ApiError::Csrf => l.pick(
                 "запрос отклонён: нет или неверен заголовок X-CSRF-Token; обновите страницу",

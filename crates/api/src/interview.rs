@@ -44,6 +44,9 @@ pub struct InterviewView {
     pub status: Option<Status>,
     /// The chat so far, once the interview has started.
     pub chat: Option<ChatView>,
+    /// How many days the recording of a voice or video interview is kept (for the consent
+    /// screen).
+    pub recording_retention_days: Option<u32>,
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -129,6 +132,7 @@ async fn view(st: &AppState, invite: &Invite) -> ApiResult<InterviewView> {
         expires_at: invite.expires_at,
         status,
         chat,
+        recording_retention_days: Some(st.config.recording_retention_days),
     })
 }
 

@@ -13,6 +13,7 @@ pub mod interview;
 pub mod matches;
 pub mod notices;
 pub mod notify;
+pub mod recordings;
 pub mod refine;
 pub mod state;
 pub mod telegram;
@@ -61,6 +62,7 @@ fn api() -> OpenApiRouter<AppState> {
         .merge(jobs::router())
         .merge(notify::router())
         .merge(telegram::router())
+        .merge(recordings::router())
 }
 
 /// The OpenAPI document, generated from the handlers' annotations.

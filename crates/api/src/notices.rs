@@ -288,6 +288,7 @@ pub async fn daily_digests(st: &AppState) -> anyhow::Result<usize> {
 pub struct ScheduleReport {
     pub reminders: usize,
     pub digests: usize,
+    pub recordings_deleted: usize,
 }
 
 /// The scheduled work: due reminders every run; the managers' digests once a day, from
@@ -301,5 +302,6 @@ pub async fn run_schedule(st: &AppState, digest_hour: u32) -> anyhow::Result<Sch
     if reminders + digests > 0 {
         tracing::info!(reminders, digests, "scheduled notifications queued");
     }
-    Ok(ScheduleReport { reminders, digests })
+    let recordings_deleted = crate::recordings::delete_expired(st).await?;
+    Ok(ScheduleReport { reminders, digests, recordings_deleted })
 }

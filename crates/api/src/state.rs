@@ -30,6 +30,8 @@ pub struct ApiConfig {
     /// Browsers send files straight to the file store (S3 presigned URLs; the store's event
     /// starts intake) instead of through this server.
     pub direct_uploads: bool,
+    /// How long interview recordings are kept before the scheduler deletes them.
+    pub recording_retention_days: u32,
 }
 
 impl Default for ApiConfig {
@@ -42,6 +44,7 @@ impl Default for ApiConfig {
             public_url: None,
             backend: "sqlite",
             direct_uploads: false,
+            recording_retention_days: 90,
         }
     }
 }

@@ -57,6 +57,10 @@ pub async fn build(settings: &Settings, demo: bool) -> anyhow::Result<Built> {
             cookie_secure: settings.cookie_secure,
             public_url: settings.public_url.clone(),
             direct_uploads: settings.direct_uploads,
+            recording_retention_days: match settings.lookup("OTBOR_RECORDING_RETENTION_DAYS") {
+                Some(v) => v.trim().parse().context("OTBOR_RECORDING_RETENTION_DAYS must be a number of days")?,
+                None => 90,
+            },
             backend: match settings.store {
                 StoreBackend::Sqlite => "sqlite",
                 StoreBackend::Dynamodb => "dynamodb",

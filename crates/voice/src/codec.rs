@@ -156,6 +156,11 @@ impl Stage for OpusEncode {
                 }
                 let packets = self.encoder.encode_clip(&speech.audio.samples)?;
                 let count = packets.len() as u32;
+                tracing::debug!(
+                    utterance = speech.spoken.utterance,
+                    packets = count,
+                    "sentence encoded"
+                );
                 for (index, packet) in packets.into_iter().enumerate() {
                     out.push(Frame::OutputOpus(SpeechPacket {
                         spoken: speech.spoken.clone(),

@@ -58,7 +58,9 @@ impl Stage for EngineStage {
                     return Ok(());
                 }
                 let heard = self.ledger.take_heard();
+                tracing::debug!("asking the interviewer for the next words");
                 let reply = self.interviewer.answer(&text, heard.as_ref()).await?;
+                tracing::debug!("the interviewer replied");
                 self.finished = reply.finished;
                 out.push(Frame::Reply(reply));
             }

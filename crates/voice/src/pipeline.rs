@@ -8,6 +8,7 @@ use async_trait::async_trait;
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 use tokio::time::Instant;
+use tracing::Instrument;
 
 use crate::error::VoiceError;
 use crate::frame::Frame;
@@ -179,7 +180,11 @@ impl Pipeline {
         let mut tasks = Vec::with_capacity(stages.len());
         for stage in stages {
             let (tx, next_rx) = link();
-            tasks.push(tokio::spawn(run_stage(stage, rx, Emitter::new(tx))));
+            // Each stage runs in the caller's span (a session's), so that its logs and timing
+            // events say which session they belong to.
+            tasks.push(tokio::spawn(
+                run_stage(stage, rx, Emitter::new(tx)).in_current_span(),
+            ));
             rx = next_rx;
         }
         Self {

@@ -97,6 +97,7 @@ impl Stage for SynthesizeStage {
             }
             let audio = self.synthesizer.synthesize(sentence.trim()).await?;
             let audio = Resampler::convert(&audio, OPUS_RATE)?;
+            tracing::debug!(utterance = self.utterance, start, "sentence synthesised");
             out.push(Frame::OutputAudio(SpeechAudio {
                 spoken: Spoken {
                     utterance: self.utterance,

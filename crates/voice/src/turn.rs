@@ -201,6 +201,7 @@ impl TurnStage {
                 }
                 self.speaking = false;
                 self.silence = 0;
+                tracing::debug!("the candidate paused; asking the end-of-turn model");
                 let p = match self.completion().await {
                     Ok(p) => p,
                     Err(e) => {

@@ -72,6 +72,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/applications/{id}/recordings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The recorded voice and video sessions of an application. */
+        get: operations["list_recordings"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/applications/{id}/transitions": {
         parameters: {
             query?: never;
@@ -467,6 +484,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/recordings/{application_id}/{session_id}/file": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The playable file of a recording, through the short-lived link from the list (no cookie
+         *     needed, so that `<video src>` works). Honours `Range` for seeking.
+         */
+        get: operations["recording_file"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/telegram/webhook": {
         parameters: {
             query?: never;
@@ -757,6 +794,24 @@ export interface components {
          * @enum {string}
          */
         ChannelKind: "email" | "telegram" | "outbox";
+        /** @description One question of a recording: where it starts and what was said. */
+        ChapterView: {
+            /** @description The candidate's answer to it, if one was given in this session. */
+            answer?: string | null;
+            /** Format: int64 */
+            answer_ms?: number | null;
+            /**
+             * Format: int32
+             * @description The question's turn number in the transcript.
+             */
+            number: number;
+            question: string;
+            /**
+             * Format: int64
+             * @description Since the start of the file.
+             */
+            start_ms: number;
+        };
         ChatTurn: {
             /** Format: int32 */
             number: number;
@@ -871,6 +926,12 @@ export interface components {
             /** Format: date-time */
             expires_at: string;
             kind: components["schemas"]["InviteKind"];
+            /**
+             * Format: int32
+             * @description How many days the recording of a voice or video interview is kept (for the consent
+             *     screen).
+             */
+            recording_retention_days?: number | null;
             status?: null | components["schemas"]["Status"];
             vacancy: components["schemas"]["InterviewVacancy"];
         };
@@ -1139,6 +1200,33 @@ export interface components {
             id: components["schemas"]["UserId"];
             /** @enum {string} */
             kind: "user";
+        };
+        RecordingList: {
+            /** @description Oldest first. */
+            recordings: components["schemas"]["RecordingView"][];
+            /**
+             * Format: int32
+             * @description How long recordings are kept.
+             */
+            retention_days: number;
+        };
+        RecordingView: {
+            chapters: components["schemas"]["ChapterView"][];
+            content_type?: string | null;
+            /** Format: int64 */
+            duration_ms: number;
+            /** Format: date-time */
+            ended_at?: string | null;
+            session_id: string;
+            /** Format: date-time */
+            started_at: string;
+            /**
+             * @description A link to the playable file (WebM), valid until `url_expires_at`; `None` while the
+             *     session is going on or when its segments could not be joined.
+             */
+            url?: string | null;
+            /** Format: date-time */
+            url_expires_at?: string | null;
         };
         /** @description A rendered message. */
         Rendered: {
@@ -1526,6 +1614,43 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["HistoryView"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_recordings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecordingList"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             404: {
@@ -2432,6 +2557,72 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
+            };
+        };
+    };
+    recording_file: {
+        parameters: {
+            query?: {
+                /** @description The token of the link from the list of recordings. */
+                token?: string;
+            };
+            header?: never;
+            path: {
+                application_id: string;
+                session_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the whole file */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "video/webm": unknown;
+                };
+            };
+            /** @description the range asked for */
+            206: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "video/webm": unknown;
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description the range is outside the file */
+            416: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };

@@ -2,6 +2,7 @@
 import { interviewEn } from "@/features/interview/i18n";
 import { evaluationEn } from "@/features/evaluation/i18n";
 import { notificationsEn } from "@/features/notifications/i18n";
+import { recordingsEn } from "@/features/recordings/i18n";
 import type { PluralForms } from "./plural";
 import type { ru } from "./ru";
 
@@ -11,6 +12,7 @@ export const en: Messages = {
   ...interviewEn,
   ...evaluationEn,
   ...notificationsEn,
+  ...recordingsEn,
   "app.name": "Otbor",
   "common.save": "Save",
   "common.saving": "Saving…",

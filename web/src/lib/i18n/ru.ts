@@ -2,10 +2,12 @@
 import { interviewRu } from "@/features/interview/i18n";
 import { evaluationRu } from "@/features/evaluation/i18n";
 import { notificationsRu } from "@/features/notifications/i18n";
+import { recordingsRu } from "@/features/recordings/i18n";
 export const ru = {
   ...interviewRu,
   ...evaluationRu,
   ...notificationsRu,
+  ...recordingsRu,
   "app.name": "Отбор",
   "common.save": "Сохранить",
   "common.saving": "Сохранение…",

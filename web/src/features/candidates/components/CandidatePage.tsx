@@ -9,7 +9,6 @@ import {
   PencilIcon,
   PhoneIcon,
   TagIcon,
-  VideoIcon,
 } from "lucide-react";
 import { toast } from "sonner";
 import { Button } from "@/components/ui/button";
@@ -28,6 +27,7 @@ import { useCandidate, useUpdateCandidate } from "../api";
 import { useCandidateMatches } from "@/features/matching/api";
 import { MatchList } from "@/features/matching/components/MatchList";
 import { CandidateEvaluations } from "@/features/evaluation/components/CandidateEvaluations";
+import { CandidateRecordings } from "@/features/recordings/components/CandidateRecordings";
 import { CandidateNotifications } from "@/features/notifications/components/CandidateNotifications";
 import { readProfile } from "../profile";
 import type { Candidate } from "../schema";
@@ -178,14 +178,7 @@ export function CandidatePage() {
               )}
             </CardContent>
           </Card>
-          <Card>
-            <CardHeader>
-              <CardTitle>{t("candidate.interviews")}</CardTitle>
-            </CardHeader>
-            <CardContent>
-              <EmptyState icon={<VideoIcon />} title={t("candidate.interviewsEmpty")} className="py-6" />
-            </CardContent>
-          </Card>
+          <CandidateRecordings applications={apps.data?.items ?? []} />
         </div>
         <div className="space-y-6">
           <Card>

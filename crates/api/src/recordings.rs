@@ -1,0 +1,420 @@
+//! Recordings of voice and video interviews for staff: the sessions of an application with
+//! their chapters (one per question), a short-lived link to the playable file that a
+//! `<video src>` can use without headers (with Range support for seeking), and the scheduled
+//! deletion of recordings older than the retention period.
+//!
+//! The media worker writes one index entry per session (`recordings/{application}/{session}`
+//! in the records store), because the file store cannot list; the files themselves are under
+//! the same prefix in the file store.
+
+use crate::auth::Staff;
+use crate::error::{ApiError, ApiResult, ErrorBody, What};
+use crate::extract::{Query, parse_id};
+use crate::state::AppState;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use chrono::{DateTime, Utc};
+use otbor_domain::ids::ApplicationId;
+use otbor_domain::permissions::Action;
+use otbor_domain::ports::{FileKey, StoreError};
+use otbor_domain::secret::{TokenHash, new_token};
+use serde::{Deserialize, Serialize};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+/// How long a link to a recording's file works.
+pub const LINK_TTL: chrono::Duration = chrono::Duration::minutes(15);
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(list_recordings)).routes(routes!(recording_file))
+}
+
+/// What the worker marks in a recording: a question asked or an answer given.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MarkKind {
+    Question,
+    Answer,
+}
+
+/// When a `question` or `answer` event went to the candidate's page.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ChapterMark {
+    pub kind: MarkKind,
+    /// The turn number in the interview's transcript.
+    pub number: u32,
+    pub text: String,
+    /// Since the session started.
+    pub at_ms: u64,
+}
+
+/// The session's segments joined into one playable file.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AssembledFile {
+    pub key: String,
+    pub duration_ms: u64,
+    pub bytes: u64,
+    pub content_type: String,
+}
+
+/// The index entry of one recorded session, written by the media worker when the session
+/// opens and again when it ends.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RecordingEntry {
+    pub application_id: String,
+    pub session_id: String,
+    pub started_at: DateTime<Utc>,
+    #[serde(default)]
+    pub ended_at: Option<DateTime<Utc>>,
+    #[serde(default)]
+    pub duration_ms: u64,
+    #[serde(default)]
+    pub marks: Vec<ChapterMark>,
+    #[serde(default)]
+    pub assembled: Option<AssembledFile>,
+}
+
+/// The records-store key of a session's index entry (and the file-store prefix of its files).
+pub fn index_key(application_id: &str, session_id: &str) -> String {
+    format!("recordings/{application_id}/{session_id}")
+}
+
+fn link_key(hash: &TokenHash) -> String {
+    format!("recording-link/{}", hash.as_str())
+}
+
+#[derive(Serialize, Deserialize)]
+struct Link {
+    application_id: String,
+    session_id: String,
+    expires_at: DateTime<Utc>,
+}
+
+/// One question of a recording: where it starts and what was said.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ChapterView {
+    /// The question's turn number in the transcript.
+    pub number: u32,
+    pub question: String,
+    /// Since the start of the file.
+    pub start_ms: u64,
+    /// The candidate's answer to it, if one was given in this session.
+    pub answer: Option<String>,
+    pub answer_ms: Option<u64>,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct RecordingView {
+    pub session_id: String,
+    pub started_at: DateTime<Utc>,
+    pub ended_at: Option<DateTime<Utc>>,
+    pub duration_ms: u64,
+    pub chapters: Vec<ChapterView>,
+    /// A link to the playable file (WebM), valid until `url_expires_at`; `None` while the
+    /// session is going on or when its segments could not be joined.
+    pub url: Option<String>,
+    pub url_expires_at: Option<DateTime<Utc>>,
+    pub content_type: Option<String>,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct RecordingList {
+    /// Oldest first.
+    pub recordings: Vec<RecordingView>,
+    /// How long recordings are kept.
+    pub retention_days: u32,
+}
+
+/// The recorded voice and video sessions of an application.
+#[utoipa::path(get, path = "/api/applications/{id}/recordings", tag = "applications", params(("id" = String, Path)),
+    responses((status = 200, body = RecordingList), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn list_recordings(State(st): State<AppState>, staff: Staff, Path(id): Path<String>) -> ApiResult<axum::Json<RecordingList>> {
+    staff.authorize(Action::ReadPipeline)?;
+    let app_id: ApplicationId = parse_id(&id)?;
+    st.records.get_application(app_id).await?.ok_or(ApiError::NotFound(What::Application))?;
+    let turns = transcript(&st, app_id).await?;
+    let now = st.clock.now();
+    let mut entries: Vec<RecordingEntry> = st
+        .records
+        .list_entries(&format!("recordings/{app_id}/"))
+        .await?
+        .into_iter()
+        .filter_map(|(key, v)| serde_json::from_value(v).map_err(|e| tracing::warn!(key, error = %e, "unreadable recording entry")).ok())
+        // A session that ended with nothing recorded (the browser never connected) has nothing
+        // to watch; its entry stays until retention removes its manifest.
+        .filter(|e: &RecordingEntry| !(e.ended_at.is_some() && e.duration_ms == 0 && e.assembled.is_none()))
+        .collect();
+    entries.sort_by_key(|e| e.started_at);
+    let mut recordings = Vec::with_capacity(entries.len());
+    for e in entries {
+        let (url, url_expires_at) = match &e.assembled {
+            Some(_) => {
+                let token = new_token();
+                let expires_at = now + LINK_TTL;
+                let link = Link { application_id: e.application_id.clone(), session_id: e.session_id.clone(), expires_at };
+                st.records.put_entry(&link_key(&TokenHash::of(&token)), &serde_json::to_value(&link).map_err(|e| ApiError::Internal(e.into()))?).await?;
+                (Some(format!("/api/recordings/{}/{}/file?token={token}", e.application_id, e.session_id)), Some(expires_at))
+            }
+            None => (None, None),
+        };
+        recordings.push(RecordingView {
+            chapters: chapters(&e.marks, &turns),
+            session_id: e.session_id,
+            started_at: e.started_at,
+            ended_at: e.ended_at,
+            duration_ms: e.assembled.as_ref().map_or(e.duration_ms, |a| a.duration_ms),
+            content_type: e.assembled.as_ref().map(|a| a.content_type.clone()),
+            url,
+            url_expires_at,
+        });
+    }
+    Ok(axum::Json(RecordingList { recordings, retention_days: st.config.recording_retention_days }))
+}
+
+/// The interview's turns by number, for the chapters' words.
+async fn transcript(st: &AppState, app: ApplicationId) -> ApiResult<std::collections::HashMap<u32, String>> {
+    let Some(record) = st.records.get_interview(app).await? else {
+        return Ok(Default::default());
+    };
+    let engine: otbor_interview::Interview =
+        serde_json::from_value(record.state).map_err(|e| ApiError::Internal(anyhow::anyhow!("interview state of {app}: {e}")))?;
+    Ok(engine.turns.into_iter().map(|t| (t.number, t.text)).collect())
+}
+
+/// One chapter per question (the first time it was asked in the session); an answer belongs
+/// to the question before it.
+fn chapters(marks: &[ChapterMark], turns: &std::collections::HashMap<u32, String>) -> Vec<ChapterView> {
+    let mut marks: Vec<&ChapterMark> = marks.iter().collect();
+    marks.sort_by_key(|m| m.at_ms);
+    let text = |m: &ChapterMark| turns.get(&m.number).cloned().unwrap_or_else(|| m.text.clone());
+    let mut out: Vec<ChapterView> = Vec::new();
+    for m in marks {
+        match m.kind {
+            MarkKind::Question if !out.iter().any(|c| c.number == m.number) => {
+                out.push(ChapterView { number: m.number, question: text(m), start_ms: m.at_ms, answer: None, answer_ms: None });
+            }
+            MarkKind::Question => {}
+            MarkKind::Answer => {
+                if let Some(c) = out.last_mut().filter(|c| c.answer.is_none()) {
+                    c.answer = Some(text(m));
+                    c.answer_ms = Some(m.at_ms);
+                }
+            }
+        }
+    }
+    out
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct FileParams {
+    /// The token of the link from the list of recordings.
+    pub token: Option<String>,
+}
+
+/// The playable file of a recording, through the short-lived link from the list (no cookie
+/// needed, so that `<video src>` works). Honours `Range` for seeking.
+#[utoipa::path(get, path = "/api/recordings/{application_id}/{session_id}/file", tag = "applications",
+    params(("application_id" = String, Path), ("session_id" = String, Path), FileParams),
+    responses((status = 200, description = "the whole file", content_type = "video/webm"), (status = 206, description = "the range asked for", content_type = "video/webm"),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 416, description = "the range is outside the file")))]
+async fn recording_file(
+    State(st): State<AppState>,
+    Path((application_id, session_id)): Path<(String, String)>,
+    Query(p): Query<FileParams>,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
+    let token = p.token.filter(|t| !t.is_empty()).ok_or(ApiError::Unauthenticated)?;
+    let link = st
+        .records
+        .get_entry(&link_key(&TokenHash::of(&token)))
+        .await?
+        .and_then(|v| serde_json::from_value::<Link>(v).ok())
+        .ok_or(ApiError::RecordingLink)?;
+    if link.expires_at <= st.clock.now() || link.application_id != application_id || link.session_id != session_id {
+        return Err(ApiError::RecordingLink);
+    }
+    let entry = st
+        .records
+        .get_entry(&index_key(&application_id, &session_id))
+        .await?
+        .and_then(|v| serde_json::from_value::<RecordingEntry>(v).ok())
+        .ok_or(ApiError::NotFound(What::Recording))?;
+    let assembled = entry.assembled.ok_or(ApiError::NotFound(What::Recording))?;
+    let key = FileKey::parse(&assembled.key).map_err(|_| ApiError::NotFound(What::Recording))?;
+    let stored = match st.files.get(&key).await {
+        Ok(f) => f,
+        Err(StoreError::NotFound) => return Err(ApiError::NotFound(What::Recording)),
+        Err(e) => return Err(e.into()),
+    };
+    let total = stored.body.len() as u64;
+    let common = [
+        (header::CONTENT_TYPE, assembled.content_type),
+        (header::ACCEPT_RANGES, "bytes".to_string()),
+        (header::CACHE_CONTROL, "private, max-age=600".to_string()),
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_string()),
+    ];
+    let range = headers.get(header::RANGE).and_then(|v| v.to_str().ok());
+    match range.map(|r| parse_range(r, total)) {
+        None | Some(RangeAsk::Ignore) => Ok((StatusCode::OK, common, stored.body).into_response()),
+        Some(RangeAsk::Unsatisfiable) => {
+            Ok((StatusCode::RANGE_NOT_SATISFIABLE, [(header::CONTENT_RANGE, format!("bytes */{total}"))]).into_response())
+        }
+        Some(RangeAsk::Bytes(start, end)) => {
+            let body = stored.body.slice(start as usize..=end as usize);
+            Ok((StatusCode::PARTIAL_CONTENT, common, [(header::CONTENT_RANGE, format!("bytes {start}-{end}/{total}"))], body).into_response())
+        }
+    }
+}
+
+#[derive(Debug, PartialEq)]
+enum RangeAsk {
+    /// Inclusive byte positions.
+    Bytes(u64, u64),
+    Unsatisfiable,
+    /// Malformed or several ranges: the whole file is sent (RFC 9110 allows ignoring Range).
+    Ignore,
+}
+
+fn parse_range(value: &str, total: u64) -> RangeAsk {
+    let Some(spec) = value.trim().strip_prefix("bytes=") else {
+        return RangeAsk::Ignore;
+    };
+    if spec.contains(',') {
+        return RangeAsk::Ignore;
+    }
+    let Some((a, b)) = spec.trim().split_once('-') else {
+        return RangeAsk::Ignore;
+    };
+    let (a, b) = (a.trim(), b.trim());
+    let parsed = match (a.is_empty(), b.is_empty()) {
+        (true, true) => return RangeAsk::Ignore,
+        // The last `b` bytes.
+        (true, false) => match b.parse::<u64>() {
+            Ok(0) => return RangeAsk::Unsatisfiable,
+            Ok(n) => (total.saturating_sub(n), total.saturating_sub(1)),
+            Err(_) => return RangeAsk::Ignore,
+        },
+        (false, _) => {
+            let Ok(start) = a.parse::<u64>() else { return RangeAsk::Ignore };
+            let end = if b.is_empty() {
+                total.saturating_sub(1)
+            } else {
+                match b.parse::<u64>() {
+                    Ok(e) if e >= start => e.min(total.saturating_sub(1)),
+                    _ => return RangeAsk::Ignore,
+                }
+            };
+            (start, end)
+        }
+    };
+    if total == 0 || parsed.0 >= total {
+        return RangeAsk::Unsatisfiable;
+    }
+    RangeAsk::Bytes(parsed.0, parsed.1)
+}
+
+/// Deletes the recordings that started more than the retention period ago: every segment,
+/// the joined file, the manifest and the index entry; and forgets expired links. Called by
+/// the scheduler; safe to run twice at once (deleting is idempotent). Returns the sessions
+/// deleted.
+pub async fn delete_expired(st: &AppState) -> anyhow::Result<usize> {
+    let now = st.clock.now();
+    let cutoff = now - chrono::Duration::days(i64::from(st.config.recording_retention_days));
+    let mut deleted = 0;
+    for (key, value) in st.records.list_entries("recordings/").await? {
+        let entry: RecordingEntry = match serde_json::from_value(value) {
+            Ok(e) => e,
+            Err(e) => {
+                tracing::warn!(key, error = %e, "unreadable recording entry left alone");
+                continue;
+            }
+        };
+        if entry.started_at > cutoff {
+            continue;
+        }
+        delete_session_files(st, &key).await?;
+        st.records.take_entry(&key).await?;
+        tracing::info!(application_id = entry.application_id, session_id = entry.session_id, "expired recording deleted");
+        deleted += 1;
+    }
+    for (key, value) in st.records.list_entries("recording-link/").await? {
+        if serde_json::from_value::<Link>(value).map_or(true, |l| l.expires_at <= now) {
+            st.records.take_entry(&key).await?;
+        }
+    }
+    Ok(deleted)
+}
+
+/// The files of a session: those its manifest lists, the manifest and the joined file.
+async fn delete_session_files(st: &AppState, prefix: &str) -> anyhow::Result<()> {
+    let manifest_key = FileKey::parse(&format!("{prefix}/manifest.json"))?;
+    let mut keys: Vec<String> = Vec::new();
+    match st.files.get(&manifest_key).await {
+        Ok(file) => {
+            let manifest: serde_json::Value = serde_json::from_slice(&file.body).unwrap_or_default();
+            for s in manifest["segments"].as_array().into_iter().flatten() {
+                if let Some(k) = s["key"].as_str() {
+                    keys.push(k.to_string());
+                }
+            }
+            if let Some(k) = manifest["assembled"]["key"].as_str() {
+                keys.push(k.to_string());
+            }
+        }
+        Err(StoreError::NotFound) => {}
+        Err(e) => return Err(e.into()),
+    }
+    keys.push(format!("{prefix}/recording.webm"));
+    keys.push(manifest_key.as_str().to_string());
+    for k in keys {
+        // Only this session's own files, whatever a manifest says.
+        if !k.starts_with(&format!("{prefix}/")) {
+            continue;
+        }
+        if let Ok(key) = FileKey::parse(&k) {
+            st.files.delete(&key).await?;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ranges_are_read_as_rfc_9110_says() {
+        assert_eq!(parse_range("bytes=0-99", 1000), RangeAsk::Bytes(0, 99));
+        assert_eq!(parse_range("bytes=500-", 1000), RangeAsk::Bytes(500, 999));
+        assert_eq!(parse_range("bytes=-100", 1000), RangeAsk::Bytes(900, 999));
+        assert_eq!(parse_range("bytes=900-5000", 1000), RangeAsk::Bytes(900, 999), "the end is clipped");
+        assert_eq!(parse_range("bytes=1000-", 1000), RangeAsk::Unsatisfiable);
+        assert_eq!(parse_range("bytes=-0", 1000), RangeAsk::Unsatisfiable);
+        assert_eq!(parse_range("bytes=5-1", 1000), RangeAsk::Ignore);
+        assert_eq!(parse_range("bytes=0-1,5-6", 1000), RangeAsk::Ignore);
+        assert_eq!(parse_range("items=0-1", 1000), RangeAsk::Ignore);
+        assert_eq!(parse_range("bytes=x-", 1000), RangeAsk::Ignore);
+    }
+
+    fn mark(kind: MarkKind, number: u32, at_ms: u64) -> ChapterMark {
+        ChapterMark { kind, number, text: format!("mark {number}"), at_ms }
+    }
+
+    #[test]
+    fn each_question_is_a_chapter_with_its_answer_and_the_transcripts_words() {
+        let turns = [(1, "Расскажите о себе".to_string()), (2, "Пишу на Rust".to_string())].into_iter().collect();
+        let marks = vec![
+            mark(MarkKind::Question, 3, 9_000),
+            mark(MarkKind::Question, 1, 1_000),
+            mark(MarkKind::Answer, 2, 6_000),
+            mark(MarkKind::Question, 1, 2_000),
+        ];
+        let c = chapters(&marks, &turns);
+        assert_eq!(c.len(), 2, "a repeated question is not a new chapter");
+        assert_eq!((c[0].number, c[0].start_ms, c[0].question.as_str()), (1, 1_000, "Расскажите о себе"));
+        assert_eq!((c[0].answer.as_deref(), c[0].answer_ms), (Some("Пишу на Rust"), Some(6_000)));
+        assert_eq!((c[1].number, c[1].question.as_str(), c[1].answer.as_deref()), (3, "mark 3", None), "the mark's words when the transcript has none");
+    }
+}

@@ -1,0 +1,127 @@
+//! A whole session's recording joined into one WebM when it ends: a `webrtc` peer speaks,
+//! films and answers a question on loopback; ffprobe reads the joined file (needs ffmpeg,
+//! installed by scripts/media-setup.sh).
+
+mod harness;
+
+use harness::*;
+use std::time::Duration;
+
+fn probe(body: &[u8]) -> serde_json::Value {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("recording.webm");
+    std::fs::write(&path, body).unwrap();
+    let out = std::process::Command::new("ffprobe")
+        .args([
+            "-v",
+            "error",
+            "-show_streams",
+            "-show_entries",
+            "format=duration",
+            "-of",
+            "json",
+        ])
+        .arg(&path)
+        .output()
+        .expect("ffprobe runs (scripts/media-setup.sh installs ffmpeg)");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn when_a_session_ends_its_segments_become_one_webm_with_chapters_listed_for_staff() {
+    let h = harness(2).await;
+    let invite = h.consented_invite().await;
+    let mut browser = Browser::new().await;
+    h.connect(&browser, &invite.token).await;
+    let question = browser.next("question").await;
+    // 2.5 s of speech and video with 1 s segments, then a typed answer.
+    tokio::join!(browser.speak(125), browser.film(63));
+    browser
+        .send(r#"{"type":"text","text":"Пишу на Rust четыре года."}"#)
+        .await;
+    browser.next("answer").await;
+    browser.close().await;
+
+    // The joined file is recorded in the manifest once the session is over.
+    let deadline = tokio::time::Instant::now() + PATIENCE * 2;
+    let manifest = loop {
+        if let Some(m) = h.manifests(invite.application_id).pop()
+            && !m["assembled"].is_null()
+        {
+            break m;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "no joined recording: {:?}",
+            h.manifests(invite.application_id)
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    let session = manifest["session_id"].as_str().unwrap();
+    let assembled = &manifest["assembled"];
+    let key = assembled["key"].as_str().unwrap();
+    assert_eq!(
+        key,
+        format!(
+            "recordings/{}/{session}/recording.webm",
+            invite.application_id
+        )
+    );
+    let body = h.file(key).await;
+    assert_eq!(body.len() as u64, assembled["bytes"].as_u64().unwrap());
+
+    let info = probe(&body);
+    let streams = info["streams"].as_array().unwrap();
+    let codec = |kind: &str| {
+        streams
+            .iter()
+            .find(|s| s["codec_type"] == kind)
+            .map(|s| s["codec_name"].clone())
+    };
+    assert_eq!(codec("audio"), Some("opus".into()), "{info}");
+    assert_eq!(codec("video"), Some("vp8".into()), "{info}");
+    let duration: f64 = info["format"]["duration"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let expected = assembled["duration_ms"].as_u64().unwrap() as f64 / 1000.0;
+    let recorded_end = segments(&manifest, "candidate-audio")
+        .iter()
+        .map(|s| s["start_ms"].as_u64().unwrap() + s["duration_ms"].as_u64().unwrap())
+        .max()
+        .unwrap() as f64
+        / 1000.0;
+    assert!(
+        (duration - expected).abs() <= 0.5,
+        "the file lasts {duration} s, the segments {expected} s"
+    );
+    assert!(
+        duration + 0.5 >= recorded_end,
+        "the candidate's voice until {recorded_end} s is in the file of {duration} s"
+    );
+
+    // The question and the answer are marked when they went to the page.
+    let marks = manifest["marks"].as_array().unwrap();
+    let kinds: Vec<&str> = marks.iter().map(|m| m["kind"].as_str().unwrap()).collect();
+    assert_eq!(&kinds[..2], ["question", "answer"], "{marks:?}");
+    assert_eq!(marks[0]["number"], question["number"]);
+    assert!(marks[0]["at_ms"].as_u64() < marks[1]["at_ms"].as_u64());
+
+    // Listed for staff in the records index, with the file.
+    let entry = h
+        .state
+        .records
+        .get_entry(&format!("recordings/{}/{session}", invite.application_id))
+        .await
+        .unwrap()
+        .expect("an index entry");
+    assert_eq!(entry["assembled"]["key"], key);
+    assert!(!entry["ended_at"].is_null());
+    assert_eq!(entry["marks"].as_array().unwrap().len(), marks.len());
+}
