@@ -13,10 +13,12 @@ export const USERS = {
   recruiter: { email: "recruiter@otbor.local", password: "recruiter-password-1" },
 };
 
-export async function launch() {
+/** Chromium as every browser test starts it, with `extra` flags (fake media devices, ...). */
+export async function launch(extra = []) {
   return chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
     args: [
+      ...extra,
       "--headless",
       "--no-sandbox",
       "--disable-gpu",
@@ -89,3 +91,27 @@ export async function drag(page, source, target) {
 }
 
 export const unique = (prefix) => `${prefix} ${Date.now().toString(36)}`;
+
+/** A signed-in API session for set-up: cookies and the CSRF token by hand. */
+export async function apiSession(who) {
+  const res = await fetch(`${BASE}/api/auth/login`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify(USERS[who]),
+  });
+  if (res.status !== 200) throw new Error(`login for set-up: ${res.status}`);
+  const cookie = res.headers
+    .getSetCookie()
+    .map((c) => c.split(";")[0])
+    .join("; ");
+  const { csrf_token: csrf } = await res.json();
+  return async (method, path, body) => {
+    const r = await fetch(`${BASE}${path}`, {
+      method,
+      headers: { "Content-Type": "application/json", Cookie: cookie, "X-CSRF-Token": csrf },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await r.text();
+    return { status: r.status, body: text ? JSON.parse(text) : null };
+  };
+}

@@ -5,35 +5,12 @@
 //! an unknown unsubscribe link says it was not found.
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { BASE, launch, login, newPage, shot, unique, USERS } from "./helpers.mjs";
+import { BASE, launch, login, newPage, shot, unique, apiSession } from "./helpers.mjs";
 
 let browser;
 const stamp = Date.now().toString(36);
 const state = { candidateId: null, candidateName: unique("Уведомления Кандидатов"), email: `notify-${stamp}@example.com` };
 
-/** A signed-in API session for set-up: cookies and the CSRF token by hand. */
-async function apiSession(who) {
-  const res = await fetch(`${BASE}/api/auth/login`, {
-    method: "POST",
-    headers: { "Content-Type": "application/json" },
-    body: JSON.stringify(USERS[who]),
-  });
-  assert.equal(res.status, 200, "login for set-up");
-  const cookie = res.headers
-    .getSetCookie()
-    .map((c) => c.split(";")[0])
-    .join("; ");
-  const { csrf_token: csrf } = await res.json();
-  return async (method, path, body) => {
-    const r = await fetch(`${BASE}${path}`, {
-      method,
-      headers: { "Content-Type": "application/json", Cookie: cookie, "X-CSRF-Token": csrf },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await r.text();
-    return { status: r.status, body: text ? JSON.parse(text) : null };
-  };
-}
 
 /**
  * Console errors that are the app's. The helpers' init script reads localStorage in every frame,

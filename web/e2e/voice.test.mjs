@@ -11,8 +11,7 @@ import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { chromium } from "playwright-core";
-import { BASE, shot, unique, USERS } from "./helpers.mjs";
+import { apiSession, BASE, launch, shot, unique } from "./helpers.mjs";
 
 const SPOKEN = process.env.OTBOR_STT_FAKE_TEXT ?? "";
 const HAS_VOICE = !!process.env.OTBOR_VAD_MODEL;
@@ -35,24 +34,6 @@ function answerWav(dir) {
   return path;
 }
 
-async function apiSession(who) {
-  const res = await fetch(`${BASE}/api/auth/login`, {
-    method: "POST",
-    headers: { "Content-Type": "application/json" },
-    body: JSON.stringify(USERS[who]),
-  });
-  const cookie = res.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
-  const { csrf_token: csrf } = await res.json();
-  return async (method, path, body) => {
-    const r = await fetch(`${BASE}${path}`, {
-      method,
-      headers: { "Content-Type": "application/json", Cookie: cookie, "X-CSRF-Token": csrf },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await r.text();
-    return { status: r.status, body: text ? JSON.parse(text) : null };
-  };
-}
 
 async function invite() {
   const api = await apiSession("manager");
@@ -124,25 +105,14 @@ async function startCall(page, token) {
 describe("the voice and video interview", { skip: HAS_VOICE ? false : "the voice models are not installed (scripts/media-setup.sh)" }, () => {
   before(async () => {
     wav = answerWav(mkdtempSync(join(tmpdir(), "otbor-voice-")));
-    browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--use-fake-ui-for-media-stream",
-        "--use-fake-device-for-media-stream",
-        `--use-file-for-fake-audio-capture=${wav}`,
-        "--allow-loopback-in-peer-connection",
-        "--disable-features=WebRtcHideLocalIpsWithMdns",
-        "--autoplay-policy=no-user-gesture-required",
-      ],
-    });
+    browser = await launch([
+      "--use-fake-ui-for-media-stream",
+      "--use-fake-device-for-media-stream",
+      `--use-file-for-fake-audio-capture=${wav}`,
+      "--allow-loopback-in-peer-connection",
+      "--disable-features=WebRtcHideLocalIpsWithMdns",
+      "--autoplay-policy=no-user-gesture-required",
+    ]);
   });
   after(async () => browser?.close());
 

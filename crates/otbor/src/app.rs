@@ -18,7 +18,10 @@ use tower_http::services::{ServeDir, ServeFile};
 
 pub fn init_tracing() {
     use tracing_subscriber::EnvFilter;
-    let filter = EnvFilter::try_from_env("OTBOR_LOG").unwrap_or_else(|_| EnvFilter::new("info,tower_http=warn"));
+    // The WebRTC stack narrates every connection step at `info` and warns of normal start-up
+    // races; its errors are what an operator needs.
+    let default = "info,tower_http=warn,rtc=error,rtc_ice=error,rtc_dtls=error,rtc_sctp=error,rtc_srtp=error,webrtc=warn";
+    let filter = EnvFilter::try_from_env("OTBOR_LOG").unwrap_or_else(|_| EnvFilter::new(default));
     if std::env::var("OTBOR_LOG_JSON").is_ok_and(|v| v == "1") {
         tracing_subscriber::fmt().json().with_env_filter(filter).init();
     } else {
