@@ -4,8 +4,6 @@
 
 use crate::protocol::{AiState, ClientEvent, ServerEvent};
 use crate::session::{Conversation, MediaIo, SessionContext};
-use axum::response::IntoResponse;
-use otbor_api::error::ApiError;
 use otbor_api::interview::{InterviewView, answer, finish_interview};
 
 /// The waiting question of the interview and its turn number.
@@ -40,18 +38,6 @@ pub fn status_events(view: &InterviewView) -> Vec<ServerEvent> {
     events
 }
 
-/// The message of an API error in the current language, as the HTTP API would word it.
-pub async fn error_message(e: ApiError) -> String {
-    let resp = e.into_response();
-    let body = axum::body::to_bytes(resp.into_body(), 64 * 1024)
-        .await
-        .unwrap_or_default();
-    serde_json::from_slice::<serde_json::Value>(&body)
-        .ok()
-        .and_then(|v| v["error"]["message"].as_str().map(String::from))
-        .unwrap_or_else(|| "error".into())
-}
-
 /// Records `text` as the answer to the waiting question (typed or recognised) and returns the
 /// events that report it: the answer as recorded, progress, and the next question or
 /// `finished`. A refusal (no question waiting, the interview is over, an empty text) comes
@@ -74,7 +60,7 @@ pub async fn answer_events(ctx: &SessionContext, text: &str) -> Vec<ServerEvent>
             events
         }
         Err(e) => vec![ServerEvent::Notice {
-            text: error_message(e).await,
+            text: e.message_in(ctx.lang),
         }],
     }
 }
@@ -84,7 +70,7 @@ pub async fn finish_events(ctx: &SessionContext) -> Vec<ServerEvent> {
     match finish_interview(&ctx.api, &ctx.token).await {
         Ok(_) => vec![ServerEvent::Finished],
         Err(e) => vec![ServerEvent::Notice {
-            text: error_message(e).await,
+            text: e.message_in(ctx.lang),
         }],
     }
 }

@@ -252,9 +252,17 @@ pub async fn daily_digests(st: &AppState) -> anyhow::Result<usize> {
         .await?
         .items;
     let mut by_manager: std::collections::BTreeMap<UserId, Vec<serde_json::Value>> = Default::default();
+    // Each manager's language, read once however many candidates wait on them.
+    let mut langs: std::collections::HashMap<UserId, Lang> = Default::default();
     for app in &waiting {
         let (Some(vacancy), Some(candidate)) = (st.records.get_vacancy(app.vacancy_id).await?, st.records.get_candidate(app.candidate_id).await?) else { continue };
-        let lang = crate::notify::preferences_of(st, vacancy.manager_id).await.map(|p| p.lang).unwrap_or_default();
+        let lang = match langs.get(&vacancy.manager_id) {
+            Some(l) => *l,
+            None => {
+                let l = crate::notify::preferences_of(st, vacancy.manager_id).await.map(|p| p.lang).unwrap_or_default();
+                *langs.entry(vacancy.manager_id).or_insert(l)
+            }
+        };
         let recommendation = match st.records.get_evaluation(app.id).await? {
             Some(e) => e.body.get("recommendation").and_then(|r| r.as_str()).unwrap_or("review").to_string(),
             None => "review".into(),

@@ -214,10 +214,11 @@ pub async fn deliver(st: &AppState, notice: Notice) -> anyhow::Result<()> {
         tracing::info!(recipient = %notice.recipient.key(), "no channel reaches this recipient; nothing sent");
     }
     let (template, _) = template_of(st, notice.event, lang).await.map_err(|e| anyhow::anyhow!("reading the template: {e}"))?;
+    // One rendering serves every channel.
+    let rendered = templates::render(&template, &notice.vars, lang);
     let mut retry: Vec<String> = Vec::new();
     for (channel, address) in targets {
         let now = st.clock.now();
-        let rendered = templates::render(&template, &notice.vars, lang);
         let mut record = NotificationRecord {
             key: format!("{}/{}/{}", notice.key, notice.recipient.key(), channel.as_str()),
             event: notice.event,
