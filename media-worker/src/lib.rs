@@ -14,6 +14,7 @@ pub mod assemble;
 pub mod config;
 pub mod conversation;
 pub mod error;
+pub mod listening;
 mod peer;
 pub mod protocol;
 pub mod recording;

@@ -5,6 +5,7 @@
 //! me?", then the offer to continue in the chat.
 
 use crate::conversation::{answer_events, finish_events, status_events};
+use crate::listening;
 use crate::protocol::{AiState, ClientEvent, ServerEvent};
 use crate::session::{Conversation, EventsOut, MediaIo, SessionContext};
 use async_trait::async_trait;
@@ -50,6 +51,10 @@ fn say(lang: Lang, ru: &str, en: &str) -> String {
 struct ApiInterviewer {
     ctx: SessionContext,
     events: EventsOut,
+    /// The question waiting for an answer, to say again when asked.
+    question: std::sync::Mutex<Option<String>>,
+    /// "Хм, дайте подумать": held, and put before the answer that follows.
+    held: std::sync::Mutex<Vec<String>>,
 }
 
 impl ApiInterviewer {
@@ -95,6 +100,12 @@ impl ApiInterviewer {
     }
 
     async fn send_all(&self, events: Vec<ServerEvent>) {
+        if let Some(q) = events.iter().find_map(|e| match e {
+            ServerEvent::Question { text, .. } => Some(text.clone()),
+            _ => None,
+        }) {
+            *self.question.lock().expect("question lock") = Some(q);
+        }
         for e in events {
             self.events.send(e).await;
         }
@@ -116,10 +127,32 @@ impl Interviewer for ApiInterviewer {
             self.events.send(ServerEvent::Notice { text: text.clone() }).await;
             return Ok(Reply { text, finished: false, progress: None });
         }
+        let lang = self.lang();
+        // Not answers: thinking aloud, a request to hear the question again, a "да" over a
+        // question whose asking part was never heard (listening.rs).
+        if listening::is_hesitation(answer) {
+            tracing::info!(session = %self.ctx.session_id, "the candidate is thinking aloud; the turn is held");
+            self.held.lock().expect("held lock").push(answer.trim().to_owned());
+            self.events.send(ServerEvent::State { state: AiState::Listening }).await;
+            return Ok(Reply { text: String::new(), finished: false, progress: None });
+        }
+        let question = self.question.lock().expect("question lock").clone();
+        let again = match (question, heard) {
+            (Some(q), _) if listening::asks_to_repeat(answer) => Some(listening::repeat_question(lang, &q)),
+            (_, Some(h)) => listening::unheard_rest(h, answer),
+            _ => None,
+        };
+        if let Some(text) = again {
+            tracing::info!(session = %self.ctx.session_id, cut_short = heard.is_some(), "the question is said again instead of recording the turn");
+            self.events.send(ServerEvent::Notice { text: text.clone() }).await;
+            return Ok(Reply { text, finished: false, progress: None });
+        }
         if let Some(h) = heard {
             tracing::info!(session = %self.ctx.session_id, heard_chars = h.heard_chars, played_ms = h.played_ms, "the candidate answered before the question was over");
         }
-        let events = answer_events(&self.ctx, answer).await;
+        let held = std::mem::take(&mut *self.held.lock().expect("held lock"));
+        let answer = held.into_iter().chain([answer.trim().to_owned()]).collect::<Vec<_>>().join(" ");
+        let events = answer_events(&self.ctx, &answer).await;
         let reply = self.reply_of(&events);
         self.send_all(events).await;
         Ok(reply)
@@ -139,7 +172,7 @@ impl Conversation for VoiceConversation {
                 return crate::TypedConversation.run(MediaIo { audio_in, audio_out, events_in, events_out }, ctx).await;
             }
         };
-        let interviewer = Arc::new(ApiInterviewer { ctx: ctx.clone(), events: events_out.clone() });
+        let interviewer = Arc::new(ApiInterviewer { ctx: ctx.clone(), events: events_out.clone(), question: Default::default(), held: Default::default() });
         let parts = otbor_voice::session::Parts {
             vad: models.0,
             turn: models.1,

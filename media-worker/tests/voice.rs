@@ -86,3 +86,31 @@ async fn a_spoken_interview_reaches_the_evaluation_through_the_voice_pipeline() 
     assert_eq!(app.status, otbor_domain::application::Status::AwaitingManagerDecision);
     assert!(st.records.get_evaluation(invite.application_id).await.unwrap().is_some());
 }
+
+/// "Хм, дайте подумать" holds the turn and joins the answer that follows; "повторите" gets the
+/// question again; neither is recorded as an answer of its own (`listening.rs`).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn thinking_aloud_and_asking_again_are_not_answers() {
+    let Some(vars) = voice_vars() else { return };
+    let conversation = VoiceConversation::from_vars(vars).expect("the voice pipeline loads");
+    let h = harness_with(test_config(2), Arc::new(conversation)).await;
+    let invite = h.consented_invite().await;
+    let mut browser = Browser::new().await;
+    h.connect(&browser, &invite.token).await;
+    let first = browser.next("question").await;
+    let question = first["text"].as_str().unwrap().to_string();
+
+    browser.send(r#"{"type":"text","text":"Повторите, пожалуйста"}"#).await;
+    let again = browser.next("notice").await;
+    assert!(again["text"].as_str().unwrap().ends_with(&question), "the question is said again: {again}");
+
+    browser.send(r#"{"type":"text","text":"Хм, дайте подумать."}"#).await;
+    browser.send(r#"{"type":"text","text":"Я пишу на Rust пять лет."}"#).await;
+    let answer = browser.next("answer").await;
+    assert_eq!(answer["text"], "Хм, дайте подумать. Я пишу на Rust пять лет.");
+    browser.next("question").await;
+
+    let turns = h.interview_state(invite.application_id).await;
+    let candidate: Vec<&serde_json::Value> = turns["turns"].as_array().unwrap().iter().filter(|t| t["speaker"] == "candidate").collect();
+    assert_eq!(candidate.len(), 1, "one answer recorded: {turns}");
+}
