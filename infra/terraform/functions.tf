@@ -20,7 +20,8 @@ locals {
     aws_dynamodb_table.records.arn,
     "${aws_dynamodb_table.records.arn}/index/*",
   ]
-  uploads_objects = "${aws_s3_bucket.uploads.arn}/uploads/*"
+  uploads_objects    = "${aws_s3_bucket.uploads.arn}/uploads/*"
+  recordings_objects = "${aws_s3_bucket.recordings.arn}/recordings/*"
 }
 
 data "aws_iam_policy_document" "lambda_assume" {
@@ -71,6 +72,16 @@ data "aws_iam_policy_document" "api" {
     resources = [local.uploads_objects]
   }
   statement {
+    sid       = "Recordings" # presigned GETs are signed with this role; HeadObject checks the file
+    actions   = ["s3:GetObject"]
+    resources = [local.recordings_objects]
+  }
+  statement {
+    sid       = "RecordingsList" # without it S3 answers HeadObject of a missing key with 403, not 404
+    actions   = ["s3:ListBucket"]
+    resources = [aws_s3_bucket.recordings.arn]
+  }
+  statement {
     sid       = "Jobs"
     actions   = ["sqs:SendMessage"]
     resources = [aws_sqs_queue.jobs.arn]
@@ -111,7 +122,8 @@ resource "aws_lambda_function" "api" {
 
   environment {
     variables = merge(local.function_environment, {
-      OTBOR_PUBLIC_URL = local.web_url
+      OTBOR_PUBLIC_URL        = local.web_url
+      OTBOR_RECORDINGS_BUCKET = aws_s3_bucket.recordings.id # served through presigned GETs
     })
   }
 
@@ -270,6 +282,16 @@ data "aws_iam_policy_document" "evaluator" {
     resources = [local.uploads_objects]
   }
   statement {
+    sid       = "Recordings" # the schedule deletes expired recordings, reading each manifest first
+    actions   = ["s3:GetObject", "s3:DeleteObject"]
+    resources = [local.recordings_objects]
+  }
+  statement {
+    sid       = "RecordingsList"
+    actions   = ["s3:ListBucket"]
+    resources = [aws_s3_bucket.recordings.arn]
+  }
+  statement {
     sid       = "ProviderKeys"
     actions   = ["secretsmanager:GetSecretValue"]
     resources = [aws_secretsmanager_secret.provider.arn]
@@ -320,7 +342,8 @@ resource "aws_lambda_function" "evaluator" {
 
   environment {
     variables = merge(local.function_environment, {
-      OTBOR_PUBLIC_URL = local.web_url # links in notifications
+      OTBOR_PUBLIC_URL        = local.web_url               # links in notifications
+      OTBOR_RECORDINGS_BUCKET = aws_s3_bucket.recordings.id # the schedule deletes expired ones
     })
   }
 

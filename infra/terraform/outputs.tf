@@ -27,6 +27,11 @@ output "recordings_bucket_name" {
   value = aws_s3_bucket.recordings.id
 }
 
+output "media_signalling_url" {
+  description = "The media worker's load balancer (CloudFront sends /api/interview/*/rtc/* there); null without a media worker"
+  value       = local.has_media_worker ? "http://${aws_lb.media_signalling[0].dns_name}" : null
+}
+
 output "jobs_dead_letter_queue_url" {
   value = aws_sqs_queue.jobs_dlq.url
 }

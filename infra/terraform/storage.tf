@@ -9,7 +9,8 @@
 #     aws_s3_bucket_public_access_block.uploads aws_s3_bucket_ownership_controls.uploads \
 #     aws_s3_bucket_lifecycle_configuration.uploads aws_s3_bucket_cors_configuration.uploads \
 #     aws_s3_bucket.recordings aws_s3_bucket_server_side_encryption_configuration.recordings \
-#     aws_s3_bucket_public_access_block.recordings aws_s3_bucket_ownership_controls.recordings
+#     aws_s3_bucket_public_access_block.recordings aws_s3_bucket_ownership_controls.recordings \
+#     aws_s3_bucket_cors_configuration.recordings
 # then `terraform destroy` (it still clears the uploads bucket's notification to the function
 # it deletes).
 
@@ -161,6 +162,20 @@ resource "aws_s3_bucket_ownership_controls" "recordings" {
   bucket = aws_s3_bucket.recordings.id
   rule {
     object_ownership = "BucketOwnerEnforced"
+  }
+}
+
+resource "aws_s3_bucket_cors_configuration" "recordings" {
+  bucket = aws_s3_bucket.recordings.id
+  # Staff's browsers play recordings from presigned GET URLs (the API redirects there). A plain
+  # <video src> needs no CORS; this lets the web app read them with crossorigin or fetch() too
+  # (the joined file is stored as video/webm by the media worker).
+  cors_rule {
+    allowed_methods = ["GET", "HEAD"]
+    allowed_origins = [local.web_url]
+    allowed_headers = ["range"]
+    expose_headers  = ["Accept-Ranges", "Content-Length", "Content-Range", "Content-Type"]
+    max_age_seconds = 3600
   }
 }
 

@@ -61,9 +61,15 @@ variable "media_worker_vpc_id" {
 }
 
 variable "media_worker_subnets" {
-  description = "Public subnets for the media worker's tasks (needed with media_worker_image)."
+  description = "Public subnets for the media worker's tasks and its signalling load balancer (needed with media_worker_image): at least two, in different availability zones."
   type        = list(string)
   default     = []
+}
+
+variable "media_worker_stun_urls" {
+  description = "STUN servers (comma-separated) for the media worker and the candidates' browsers. A Fargate task knows only its private address; STUN makes it announce its public one."
+  type        = string
+  default     = "stun:stun.l.google.com:19302"
 }
 
 variable "lambda_zip_dir" {

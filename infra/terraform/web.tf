@@ -1,5 +1,6 @@
 # The web app: a private S3 bucket served through CloudFront (origin access control), with a
-# CloudFront Function for client-side routes and /api/* routed to the HTTP API.
+# CloudFront Function for client-side routes, /api/interview/*/rtc/* routed to the media
+# worker's load balancer (when there is a media worker) and the rest of /api/* to the HTTP API.
 
 resource "aws_s3_bucket" "web" {
   bucket_prefix = "${local.name}-web-"
@@ -100,6 +101,23 @@ resource "aws_cloudfront_distribution" "web" {
     }
   }
 
+  dynamic "origin" {
+    for_each = aws_lb.media_signalling[*]
+    content {
+      origin_id   = "media"
+      domain_name = origin.value.dns_name
+
+      custom_origin_config {
+        http_port  = 80
+        https_port = 443
+        # The load balancer has no certificate of its own (its name is AWS's); see the README
+        # for putting one on it and switching to https-only.
+        origin_protocol_policy = "http-only"
+        origin_ssl_protocols   = ["TLSv1.2"]
+      }
+    }
+  }
+
   default_cache_behavior {
     target_origin_id       = "web"
     viewer_protocol_policy = "redirect-to-https"
@@ -111,6 +129,20 @@ resource "aws_cloudfront_distribution" "web" {
     function_association {
       event_type   = "viewer-request"
       function_arn = aws_cloudfront_function.spa_rewrite.arn
+    }
+  }
+
+  # WebRTC signalling goes to the media worker; first, because the first match wins.
+  dynamic "ordered_cache_behavior" {
+    for_each = aws_lb.media_signalling[*]
+    content {
+      path_pattern             = "/api/interview/*/rtc/*"
+      target_origin_id         = "media"
+      viewer_protocol_policy   = "https-only"
+      allowed_methods          = ["GET", "HEAD", "OPTIONS", "PUT", "PATCH", "POST", "DELETE"]
+      cached_methods           = ["GET", "HEAD"]
+      cache_policy_id          = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad" # managed CachingDisabled
+      origin_request_policy_id = "b689b0a8-53d0-40ab-baf2-68738e2966ac" # managed AllViewerExceptHostHeader
     }
   }
 

@@ -83,7 +83,7 @@ pub async fn finish_session(api: &AppState, mut manifest: Manifest) {
                 .acquire()
                 .await
                 .expect("the semaphore is never closed");
-            tokio::time::timeout(LIMIT, assemble(&*api.files, &manifest)).await
+            tokio::time::timeout(LIMIT, assemble(&*api.recordings, &manifest)).await
         };
         match joined {
             Ok(Ok(Some(file))) => {
@@ -99,7 +99,7 @@ pub async fn finish_session(api: &AppState, mut manifest: Manifest) {
                     Bytes::from(serde_json::to_vec_pretty(&manifest).expect("manifest serialises"));
                 match FileKey::parse(&manifest.key()) {
                     Ok(key) => {
-                        if let Err(e) = api.files.put(&key, body, "application/json").await {
+                        if let Err(e) = api.recordings.put(&key, body, "application/json").await {
                             tracing::error!(error = %e, "the manifest with the joined file could not be stored");
                         }
                     }
@@ -117,6 +117,59 @@ pub async fn finish_session(api: &AppState, mut manifest: Manifest) {
         }
     }
     put_entry(api, &manifest).await;
+}
+
+/// A session that began this long ago and never ended was on a worker that died.
+pub const LIVE_LIMIT: chrono::TimeDelta = chrono::TimeDelta::hours(6);
+
+/// Joins the recordings that were never joined: the worker stopped while joining (a restart
+/// gives it seconds, a join may take minutes), or died during the session. Each is joined
+/// from its stored manifest, which lists every uploaded segment and chapter; a session that
+/// never ended ends at its last segment. Sessions that may still be live elsewhere (begun less
+/// than [`LIVE_LIMIT`] ago and not ended) are left alone. Runs when a worker starts; returns
+/// how many files were joined.
+pub async fn recover(api: &AppState) -> usize {
+    let entries = match api.records.list_entries("recordings/").await {
+        Ok(e) => e,
+        Err(e) => {
+            tracing::error!(error = %e, "unjoined recordings could not be listed");
+            return 0;
+        }
+    };
+    let now = api.clock.now();
+    let mut joined = 0;
+    for (key, value) in entries {
+        let Ok(entry) = serde_json::from_value::<RecordingEntry>(value) else {
+            tracing::warn!(key, "a recording's index entry does not parse; skipped");
+            continue;
+        };
+        if entry.assembled.is_some() || (entry.ended_at.is_none() && now - entry.started_at < LIVE_LIMIT) {
+            continue;
+        }
+        let manifest_key = format!("{}/manifest.json", index_key(&entry.application_id, &entry.session_id));
+        let manifest = match fetch(&*api.recordings, &manifest_key).await.map(|b| serde_json::from_slice::<Manifest>(&b)) {
+            Ok(Ok(m)) => m,
+            Ok(Err(e)) => {
+                tracing::warn!(key = manifest_key, error = %e, "a recording's manifest does not parse; its segments are kept");
+                continue;
+            }
+            Err(e) => {
+                tracing::warn!(key = manifest_key, error = %e, "a recording's manifest is missing; its segments are kept");
+                continue;
+            }
+        };
+        if manifest.segments.is_empty() {
+            continue;
+        }
+        let mut manifest = manifest;
+        if manifest.ended_at.is_none() {
+            manifest.ended_at = Some(manifest.started_at + chrono::TimeDelta::milliseconds(manifest.duration_ms() as i64));
+        }
+        tracing::info!(application_id = manifest.application_id, session_id = manifest.session_id, "joining a recording left unjoined");
+        finish_session(api, manifest).await;
+        joined += 1;
+    }
+    joined
 }
 
 async fn put_entry(api: &AppState, manifest: &Manifest) {

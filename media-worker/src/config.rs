@@ -1,5 +1,5 @@
 //! The media worker's settings: typed, with defaults, overridden by `OTBOR_RTC_*` environment
-//! variables; the TURN credential does not print.
+//! variables; the TURN credential and secret do not print.
 
 use anyhow::{Context, bail};
 use secrecy::{ExposeSecret, SecretString};
@@ -14,11 +14,27 @@ pub struct IceServer {
     pub urls: Vec<String>,
     pub username: Option<String>,
     pub credential: Option<SecretString>,
+    /// Shared with the TURN server (coturn `static-auth-secret`): each browser gets its own
+    /// time-limited username and password instead of `username` and `credential`.
+    pub secret: Option<SecretString>,
 }
 
 impl IceServer {
     pub fn credential(&self) -> Option<&str> {
         self.credential.as_ref().map(|c| c.expose_secret())
+    }
+
+    /// The username and password to give one browser: time-limited ones derived from the
+    /// secret (valid `ttl` from `now`; `who` names the interview in the TURN server's logs),
+    /// else the static ones, if any.
+    pub fn credentials_for(&self, who: &str, now: chrono::DateTime<chrono::Utc>, ttl: Duration) -> (Option<String>, Option<String>) {
+        match &self.secret {
+            Some(secret) => {
+                let (username, password) = crate::turn::rest_credentials(secret.expose_secret(), who, now, ttl);
+                (Some(username), Some(password))
+            }
+            None => (self.username.clone(), self.credential().map(String::from)),
+        }
     }
 }
 
@@ -36,6 +52,9 @@ pub struct WorkerConfig {
     pub public_ips: Vec<String>,
     /// STUN/TURN servers, handed to the browser and used by the worker.
     pub ice_servers: Vec<IceServer>,
+    /// How long time-limited TURN credentials work (they must outlast the interview: the
+    /// TURN server refuses to refresh an allocation once they expire).
+    pub turn_ttl: Duration,
     /// Gather loopback candidates (tests on one machine; never in production).
     pub include_loopback: bool,
     /// No multicast DNS at all (network namespaces, containers).
@@ -62,6 +81,7 @@ impl Default for WorkerConfig {
             udp_ports: None,
             public_ips: Vec::new(),
             ice_servers: Vec::new(),
+            turn_ttl: Duration::from_secs(4 * 3600),
             include_loopback: false,
             disable_mdns: false,
             gather_timeout: Duration::from_secs(5),
@@ -116,24 +136,34 @@ impl WorkerConfig {
                 urls,
                 username: None,
                 credential: None,
+                secret: None,
             });
         }
         if let Some(v) = var("OTBOR_RTC_TURN_URLS") {
             let urls = list(&v);
             check_urls(&urls, &["turn:", "turns:"], "OTBOR_RTC_TURN_URLS")?;
-            let (Some(username), Some(credential)) = (
+            let server = match (
+                var("OTBOR_RTC_TURN_SECRET"),
                 var("OTBOR_RTC_TURN_USERNAME"),
                 var("OTBOR_RTC_TURN_CREDENTIAL"),
-            ) else {
-                bail!(
-                    "OTBOR_RTC_TURN_URLS needs OTBOR_RTC_TURN_USERNAME and OTBOR_RTC_TURN_CREDENTIAL"
-                );
+            ) {
+                (Some(secret), None, None) => IceServer {
+                    urls,
+                    username: None,
+                    credential: None,
+                    secret: Some(secret.into()),
+                },
+                (None, Some(username), Some(credential)) => IceServer {
+                    urls,
+                    username: Some(username),
+                    credential: Some(credential.into()),
+                    secret: None,
+                },
+                _ => bail!(
+                    "OTBOR_RTC_TURN_URLS needs either OTBOR_RTC_TURN_SECRET (time-limited credentials, coturn use-auth-secret) or OTBOR_RTC_TURN_USERNAME and OTBOR_RTC_TURN_CREDENTIAL, not both"
+                ),
             };
-            c.ice_servers.push(IceServer {
-                urls,
-                username: Some(username),
-                credential: Some(credential.into()),
-            });
+            c.ice_servers.push(server);
         }
         if let Some(v) = var("OTBOR_RTC_INCLUDE_LOOPBACK") {
             c.include_loopback = flag(&v, "OTBOR_RTC_INCLUDE_LOOPBACK")?;
@@ -148,6 +178,7 @@ impl WorkerConfig {
             ("OTBOR_RTC_SEGMENT_MS", &mut c.segment),
             ("OTBOR_RTC_RETRY_AFTER_MS", &mut c.retry_after),
             ("OTBOR_RTC_LINK_CHECK_MS", &mut c.link_check),
+            ("OTBOR_RTC_TURN_TTL_MS", &mut c.turn_ttl),
         ] {
             if let Some(v) = var(key) {
                 let ms: u64 = v
@@ -239,6 +270,30 @@ mod tests {
             !format!("{c:?}").contains("s3cret"),
             "the credential does not print"
         );
+    }
+
+    #[test]
+    fn a_turn_secret_gives_each_browser_its_own_time_limited_credentials() {
+        let c = from(&[
+            ("OTBOR_RTC_TURN_URLS", "turn:turn.example.ru:3478?transport=udp"),
+            ("OTBOR_RTC_TURN_SECRET", "north-secret"),
+        ])
+        .unwrap();
+        assert!(!format!("{c:?}").contains("north-secret"), "the secret does not print");
+        let now = chrono::DateTime::from_timestamp(1_699_985_600, 0).unwrap();
+        let (username, password) = c.ice_servers[0].credentials_for("0123456789abcdef", now, c.turn_ttl);
+        assert_eq!(username.as_deref(), Some("1700000000:0123456789abcdef"), "four hours by default");
+        assert_eq!(password.as_deref(), Some("EbqP+CUAhpDVdnQoq4ZF3iy+1us="));
+        let (other, _) = c.ice_servers[0].credentials_for("fedcba9876543210", now, c.turn_ttl);
+        assert_ne!(username, other, "one per interview");
+
+        let both = from(&[
+            ("OTBOR_RTC_TURN_URLS", "turn:turn.example.ru:3478"),
+            ("OTBOR_RTC_TURN_SECRET", "north-secret"),
+            ("OTBOR_RTC_TURN_USERNAME", "otbor"),
+            ("OTBOR_RTC_TURN_CREDENTIAL", "s3cret"),
+        ]);
+        assert!(format!("{:#}", both.unwrap_err()).contains("OTBOR_RTC_TURN_SECRET"));
     }
 
     #[test]

@@ -21,6 +21,7 @@ pub mod recording;
 pub mod sdp;
 pub mod session;
 pub mod signalling;
+pub mod turn;
 pub mod voice;
 pub mod worker;
 

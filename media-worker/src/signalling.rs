@@ -84,14 +84,20 @@ async fn rtc_config(
 ) -> Result<axum::Json<RtcConfigView>, RtcError> {
     // TURN credentials go only to holders of a valid link.
     current(worker.api(), &token).await?;
+    // Time-limited credentials name the interview by its link's hash, never by the link.
+    let who = otbor_domain::secret::TokenHash::of(&token).as_str()[..16].to_string();
+    let now = worker.api().clock.now();
     let ice_servers = worker
         .config()
         .ice_servers
         .iter()
-        .map(|s| IceServerView {
-            urls: s.urls.clone(),
-            username: s.username.clone(),
-            credential: s.credential().map(String::from),
+        .map(|s| {
+            let (username, credential) = s.credentials_for(&who, now, worker.config().turn_ttl);
+            IceServerView {
+                urls: s.urls.clone(),
+                username,
+                credential,
+            }
         })
         .collect();
     Ok(axum::Json(RtcConfigView { ice_servers }))

@@ -117,7 +117,18 @@ pub struct Ended {
 }
 
 impl Worker {
+    /// The worker; started inside a Tokio runtime, it also joins, in the background, the
+    /// recordings an earlier worker left unjoined ([`crate::assemble::recover`]).
     pub fn new(api: AppState, config: WorkerConfig, conversation: Arc<dyn Conversation>) -> Self {
+        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+            let api = api.clone();
+            runtime.spawn(async move {
+                let joined = crate::assemble::recover(&api).await;
+                if joined > 0 {
+                    tracing::info!(joined, "recordings left unjoined by an earlier worker are joined");
+                }
+            });
+        }
         Self {
             inner: Arc::new(Inner {
                 api,
@@ -413,7 +424,7 @@ async fn run_session(
     let application_id = ctx.application_id;
     let token = ctx.token.clone();
     let (sink, uploader) = Uploader::start(
-        inner.api.files.clone(),
+        inner.api.recordings.clone(),
         application_id.to_string(),
         session_id.to_string(),
         inner.api.clock.now(),

@@ -125,3 +125,48 @@ async fn when_a_session_ends_its_segments_become_one_webm_with_chapters_listed_f
     assert!(!entry["ended_at"].is_null());
     assert_eq!(entry["marks"].as_array().unwrap().len(), marks.len());
 }
+
+/// A worker stopped while joining (a restart gives it seconds; a join may take minutes): the
+/// next worker to start joins the recording from its stored manifest and lists the file.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_recording_left_unjoined_is_joined_when_a_worker_starts() {
+    use otbor_domain::ports::FileKey;
+    let h = harness(2).await;
+    let invite = h.consented_invite().await;
+    let mut browser = Browser::new().await;
+    h.connect(&browser, &invite.token).await;
+    browser.next("question").await;
+    tokio::join!(browser.speak(100), browser.film(50));
+    browser.close().await;
+    let deadline = tokio::time::Instant::now() + PATIENCE * 2;
+    let manifest = loop {
+        if let Some(m) = h.manifests(invite.application_id).pop()
+            && !m["assembled"].is_null()
+        {
+            break m;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "no joined recording");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+
+    // As if the worker had stopped while joining: no file, and neither the manifest nor the
+    // index names one.
+    let session = manifest["session_id"].as_str().unwrap();
+    let prefix = format!("recordings/{}/{session}", invite.application_id);
+    let files = &h.state.recordings;
+    files.delete(&FileKey::parse(&format!("{prefix}/recording.webm")).unwrap()).await.unwrap();
+    let mut unjoined = manifest.clone();
+    unjoined["assembled"] = serde_json::Value::Null;
+    let body = bytes::Bytes::from(serde_json::to_vec(&unjoined).unwrap());
+    files.put(&FileKey::parse(&format!("{prefix}/manifest.json")).unwrap(), body, "application/json").await.unwrap();
+    let mut entry = h.state.records.get_entry(&prefix).await.unwrap().unwrap();
+    entry["assembled"] = serde_json::Value::Null;
+    h.state.records.put_entry(&prefix, &entry).await.unwrap();
+
+    assert_eq!(otbor_media_worker::assemble::recover(&h.state).await, 1);
+    let entry = h.state.records.get_entry(&prefix).await.unwrap().unwrap();
+    let key = entry["assembled"]["key"].as_str().expect("the file is listed again");
+    let info = probe(&h.file(key).await);
+    assert!(info["streams"].as_array().unwrap().iter().any(|s| s["codec_name"] == "vp8"), "{info}");
+    assert_eq!(otbor_media_worker::assemble::recover(&h.state).await, 0, "nothing is left to join");
+}

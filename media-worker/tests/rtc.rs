@@ -353,11 +353,13 @@ async fn the_browser_gets_the_configured_ice_servers_with_a_valid_link() {
             urls: vec!["stun:stun.example.ru:3478".into()],
             username: None,
             credential: None,
+            secret: None,
         },
         otbor_media_worker::IceServer {
             urls: vec!["turn:turn.example.ru:3478?transport=udp".into()],
             username: Some("otbor".into()),
             credential: Some("s3cret".to_string().into()),
+            secret: None,
         },
     ];
     let h = harness_with(config, Arc::new(otbor_media_worker::TypedConversation)).await;
@@ -377,6 +379,47 @@ async fn the_browser_gets_the_configured_ice_servers_with_a_valid_link() {
             {"urls": ["turn:turn.example.ru:3478?transport=udp"], "username": "otbor", "credential": "s3cret"}
         ]})
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_a_turn_secret_each_browser_gets_time_limited_credentials_that_the_turn_server_can_check() {
+    let mut config = test_config(4);
+    config.ice_servers = vec![otbor_media_worker::IceServer {
+        urls: vec!["turn:turn.example.ru:3478?transport=udp".into()],
+        username: None,
+        credential: None,
+        secret: Some("north-secret".to_string().into()),
+    }];
+    config.turn_ttl = std::time::Duration::from_secs(3600);
+    let h = harness_with(config, Arc::new(otbor_media_worker::TypedConversation)).await;
+    let (first, second) = (h.consented_invite().await, h.consented_invite().await);
+    let config_of = |token: String| {
+        let h = &h;
+        async move {
+            let reply = h
+                .request("GET", &format!("/api/interview/{token}/rtc/config"), None)
+                .await;
+            assert_eq!(reply.status, 200);
+            let server = reply.body["ice_servers"][0].clone();
+            (
+                server["username"].as_str().unwrap().to_string(),
+                server["credential"].as_str().unwrap().to_string(),
+            )
+        }
+    };
+    let (username, credential) = config_of(first.token.clone()).await;
+    let (expires, who) = username.split_once(':').expect("<expiry>:<who>");
+    let left = expires.parse::<i64>().unwrap() - chrono::Utc::now().timestamp();
+    assert!((3590..=3600).contains(&left), "valid for the configured hour: {left} s");
+    assert_eq!(who.len(), 16);
+    assert!(!username.contains(&first.token), "the link itself is not in the username");
+    assert_eq!(
+        credential,
+        otbor_media_worker::turn::password_for("north-secret", &username),
+        "base64(HMAC-SHA1(secret, username)), as coturn's use-auth-secret checks"
+    );
+    let (other, _) = config_of(second.token.clone()).await;
+    assert_ne!(other.split_once(':').unwrap().1, who, "each interview its own");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -11,7 +11,7 @@ import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { apiSession, BASE, launch, shot, unique } from "./helpers.mjs";
+import { apiSession, BASE, launch, login, newPage, shot, unique } from "./helpers.mjs";
 
 const SPOKEN = process.env.OTBOR_STT_FAKE_TEXT ?? "";
 const HAS_VOICE = !!process.env.OTBOR_VAD_MODEL;
@@ -36,6 +36,11 @@ function answerWav(dir) {
 
 
 async function invite() {
+  return (await invitation()).token;
+}
+
+/** A vacancy wanting Rust, a candidate, and a personal link for them. */
+async function invitation() {
   const api = await apiSession("manager");
   const v = await api("POST", "/api/vacancies", {
     title: unique("Голосовое интервью"),
@@ -46,7 +51,7 @@ async function invite() {
   const c = await api("POST", "/api/candidates", { full_name: unique("Голос Кандидатов"), email: `${Date.now()}@example.ru` });
   const inv = await api("POST", `/api/vacancies/${v.body.id}/invites`, { candidate_id: c.body.id, send: false });
   assert.equal(inv.status, 201);
-  return inv.body.token;
+  return { token: inv.body.token, applicationId: inv.body.invite.application_id, candidateId: c.body.id };
 }
 
 async function candidatePage() {
@@ -102,6 +107,77 @@ async function startCall(page, token) {
   await page.getByTestId("voice-call").waitFor();
 }
 
+/** The application's recorded sessions once `count` of them are joined into playable files. */
+async function joinedRecordings(api, applicationId, count) {
+  let recs = [];
+  for (let i = 0; i < 120; i++) {
+    const r = await api("GET", `/api/applications/${applicationId}/recordings`);
+    assert.equal(r.status, 200);
+    recs = r.body.recordings;
+    if (recs.length >= count && recs.every((x) => x.url)) return recs;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  assert.fail(`${count} joined recordings expected, got ${JSON.stringify(recs.map((x) => x.url))}`);
+}
+
+/** ffprobe's view of a recording's file, fetched through its link; the file must last as
+ * long as its session did. */
+async function probeRecording(rec) {
+  const whole = await fetch(new URL(rec.url, BASE));
+  assert.equal(whole.status, 200);
+  const file = join(mkdtempSync(join(tmpdir(), "otbor-rec-")), "recording.webm");
+  writeFileSync(file, Buffer.from(await whole.arrayBuffer()));
+  const probe = JSON.parse(execFileSync("ffprobe", ["-v", "error", "-show_streams", "-show_format", "-of", "json", file]).toString());
+  const call = (Date.parse(rec.ended_at) - Date.parse(rec.started_at)) / 1000;
+  assert.ok(Math.abs(Number(probe.format.duration) - call) < 1.5, `the file (${probe.format.duration} s) lasts its session (${call} s)`);
+  return probe;
+}
+
+/** After the call: the session is one WebM that ffprobe reads with the candidate's video and
+ * the voices, served with Range; on the candidate's page the manager plays it, a chapter seeks
+ * to its question, and an interview quote in the evaluation plays the moment of its answer. */
+async function staffWatchTheRecording(applicationId, candidateId) {
+  const api = await apiSession("manager");
+  const [rec] = await joinedRecordings(api, applicationId, 1);
+  assert.ok(rec.chapters.length >= 2, `a chapter per question (${rec.chapters.length})`);
+  const probe = await probeRecording(rec);
+  const codecs = probe.streams.map((s) => s.codec_name);
+  assert.ok(codecs.includes("vp8") && codecs.includes("opus"), `video and audio in the joined file: ${codecs}`);
+  const part = await fetch(new URL(rec.url, BASE), { headers: { Range: "bytes=0-99" } });
+  assert.equal(part.status, 206);
+  assert.equal((await part.arrayBuffer()).byteLength, 100);
+
+  // The evaluation runs after the call; its quotes can then point into the recording.
+  for (let i = 0; i < 120; i++) {
+    const e = await api("GET", `/api/applications/${applicationId}/evaluation`);
+    if (e.status === 200) break;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  const staff = await newPage(browser);
+  await login(staff, "manager", `/candidates/${candidateId}`);
+  const video = staff.getByTestId("recording-video");
+  await video.waitFor();
+  await staff.waitForFunction(() => {
+    const v = document.querySelector('[data-testid="recording-video"]');
+    return v && v.readyState >= 1 && v.duration > 0;
+  }, null, { timeout: 30_000 });
+  const currentTime = () => staff.evaluate(() => document.querySelector('[data-testid="recording-video"]').currentTime);
+  const chapter = staff.getByTestId("recording-chapter").nth(1);
+  const start = Number(await chapter.getAttribute("data-start-ms")) / 1000;
+  await chapter.click();
+  await staff.waitForFunction((s) => Math.abs(document.querySelector('[data-testid="recording-video"]').currentTime - s) < 1.5, start);
+  const quote = staff.getByTestId("quote-recording").first();
+  await quote.waitFor();
+  const at = Number(await quote.getAttribute("data-ms")) / 1000;
+  await staff.evaluate(() => document.querySelector('[data-testid="recording-video"]').pause());
+  await quote.click();
+  await staff.waitForFunction((s) => Math.abs(document.querySelector('[data-testid="recording-video"]').currentTime - s) < 1.5, at);
+  assert.ok(Math.abs((await currentTime()) - at) < 1.5);
+  await shot(staff, "voice-recording-card");
+  assert.deepEqual(staff.consoleErrors.filter((e) => !/Failed to load resource/.test(e)), []);
+  await staff.context().close();
+}
+
 describe("the voice and video interview", { skip: HAS_VOICE ? false : "the voice models are not installed (scripts/media-setup.sh)" }, () => {
   before(async () => {
     wav = answerWav(mkdtempSync(join(tmpdir(), "otbor-voice-")));
@@ -117,7 +193,7 @@ describe("the voice and video interview", { skip: HAS_VOICE ? false : "the voice
   after(async () => browser?.close());
 
   test("a candidate speaks with the AI interviewer, types an answer, finishes, and the call is recorded", async () => {
-    const token = await invite();
+    const { token, applicationId, candidateId } = await invitation();
     const page = await candidatePage();
     await page.goto(`/i/${token}`);
     await page.getByTestId("consent-checkbox").click();
@@ -144,6 +220,11 @@ describe("the voice and video interview", { skip: HAS_VOICE ? false : "the voice
     await page.getByTestId("voice-answer").fill("Ещё добавлю: веду код-ревью в команде из пяти человек.");
     await page.getByTestId("voice-answer-send").click();
     await page.waitForFunction(() => (document.querySelector('[data-testid="voice-transcript"]')?.textContent ?? "").includes("код-ревью"));
+    // The vacancy's requirement comes up; a specific answer becomes evidence in the evaluation.
+    await page.waitForFunction(() => (document.querySelector('[data-testid="voice-transcript"]')?.textContent ?? "").includes("«Rust»"));
+    await page.getByTestId("voice-answer").fill("На Rust я написал платёжный шлюз на tokio и axum: 2000 запросов в секунду, p99 15 мс, я вёл его два года.");
+    await page.getByTestId("voice-answer-send").click();
+    await page.waitForFunction(() => (document.querySelector('[data-testid="voice-transcript"]')?.textContent ?? "").includes("платёжный шлюз"));
 
     await page.getByTestId("voice-finish").click();
     await page.getByTestId("voice-finish-confirm").click();
@@ -164,6 +245,7 @@ describe("the voice and video interview", { skip: HAS_VOICE ? false : "the voice
       assert.equal(probe.streams[0].codec_name, "opus");
     }
     await page.context().close();
+    await staffWatchTheRecording(applicationId, candidateId);
   });
 
   test("when the candidate starts speaking the AI's voice stops at once", async () => {
@@ -244,7 +326,7 @@ describe("the voice and video interview", { skip: HAS_VOICE ? false : "the voice
   });
 
   test("a closed tab resumes the same interview at the same question", async () => {
-    const token = await invite();
+    const { token, applicationId } = await invitation();
     const first = await candidatePage();
     await startCall(first, token);
     await first.waitForFunction((t) => (document.querySelector('[data-testid="voice-transcript"]')?.textContent ?? "").includes(t), SPOKEN, { timeout: 45_000 });
@@ -262,15 +344,17 @@ describe("the voice and video interview", { skip: HAS_VOICE ? false : "the voice
     const after = await again.getByTestId("voice-transcript").textContent();
     assert.ok(after.startsWith(before.slice(0, 80)), "the transcript continues where it was");
     const api = await apiSession("manager");
-    const apps = await api("GET", `/api/applications?per_page=100`);
-    const app = apps.body.items.find((a) => a.candidate_id && after.length > 0 && a.status === "in_interview");
-    assert.ok(app, "the application is still in the interview");
+    const app = { id: applicationId };
+    const during = await api("GET", `/api/applications/${applicationId}/history`);
+    assert.equal(during.body.items.at(-1).to, "in_interview", "the application is still in the interview");
     await again.getByTestId("voice-finish").click();
     await again.getByTestId("voice-finish-confirm").click();
     await again.getByTestId("interview-thanks").waitFor();
     const h = await api("GET", `/api/applications/${app.id}/history`);
     const intoInterview = h.body.items.filter((e) => e.to === "in_interview").length;
     assert.equal(intoInterview, 1, "one interview in the status history, not two");
+    // Both sessions are recorded, the dropped one up to its end, each a file of its own length.
+    for (const rec of await joinedRecordings(api, app.id, 2)) await probeRecording(rec);
     await again.context().close();
   });
 });

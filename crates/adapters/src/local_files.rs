@@ -65,6 +65,10 @@ impl FileStore for LocalFiles {
         }
     }
 
+    fn local_path(&self, key: &FileKey) -> Option<PathBuf> {
+        Some(self.blob(key))
+    }
+
     async fn delete(&self, key: &FileKey) -> StoreResult<()> {
         for p in [self.blob(key), self.kind(key)] {
             match tokio::fs::remove_file(p).await {

@@ -31,6 +31,10 @@ pub struct AwsSettings {
     pub region: String,
     pub table: String,
     pub bucket: String,
+    /// The bucket of interview recordings (`OTBOR_RECORDINGS_BUCKET`), apart from the uploads
+    /// so that each function gets access to only the files it needs; `None` keeps recordings
+    /// in the main file store (one machine, and tests).
+    pub recordings_bucket: Option<String>,
     pub queue_url: Option<String>,
     pub dlq_url: Option<String>,
     /// The queue to create (with `<name>-dlq`) when `create_resources` is on and no URL is set.
@@ -112,6 +116,7 @@ impl Settings {
                 region: var("OTBOR_AWS_REGION").or_else(|| var("AWS_REGION")).unwrap_or_else(|| "eu-central-1".into()),
                 table: parse("OTBOR_DYNAMODB_TABLE", "otbor"),
                 bucket: parse("OTBOR_S3_BUCKET", "otbor-uploads"),
+                recordings_bucket: var("OTBOR_RECORDINGS_BUCKET"),
                 queue_url: var("OTBOR_SQS_QUEUE_URL"),
                 dlq_url: var("OTBOR_SQS_DLQ_URL"),
                 queue_name: parse("OTBOR_SQS_QUEUE_NAME", "otbor-jobs"),
@@ -205,6 +210,13 @@ mod tests {
     fn choosing_dynamodb_brings_s3_and_sqs_along_unless_overridden() {
         let s = from(&[("OTBOR_STORE", "dynamodb"), ("OTBOR_QUEUE", "embedded"), ("OTBOR_AWS_CREATE_RESOURCES", "1")]).unwrap();
         assert_eq!((s.store, s.files, s.queue), (StoreBackend::Dynamodb, FilesBackend::S3, QueueBackend::Embedded));
+    }
+
+    #[test]
+    fn recordings_have_their_own_bucket_only_when_one_is_named() {
+        assert_eq!(from(&[]).unwrap().aws.recordings_bucket, None);
+        let s = from(&[("OTBOR_RECORDINGS_BUCKET", "otbor-recordings")]).unwrap();
+        assert_eq!(s.aws.recordings_bucket.as_deref(), Some("otbor-recordings"));
     }
 
     #[test]

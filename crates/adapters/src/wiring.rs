@@ -13,6 +13,9 @@ use tokio::sync::Notify;
 pub struct Ports {
     pub records: Arc<dyn Records>,
     pub files: Arc<dyn FileStore>,
+    /// Interview recordings: their own S3 bucket when `OTBOR_RECORDINGS_BUCKET` names one,
+    /// else the same store as `files`.
+    pub recordings: Arc<dyn FileStore>,
     pub jobs: Arc<dyn JobQueue>,
     pub clock: Arc<dyn Clock>,
     /// Signalled when the embedded queue receives a job (none for SQS: workers poll it).
@@ -30,7 +33,11 @@ pub async fn build(settings: &Settings) -> anyhow::Result<Ports> {
         None
     };
     #[cfg(feature = "aws")]
-    let aws = if settings.store == StoreBackend::Dynamodb || settings.files == FilesBackend::S3 || settings.queue == QueueBackend::Sqs {
+    let aws = if settings.store == StoreBackend::Dynamodb
+        || settings.files == FilesBackend::S3
+        || settings.queue == QueueBackend::Sqs
+        || settings.aws.recordings_bucket.is_some()
+    {
         Some(otbor_aws::sdk_config(settings.aws.endpoint_url.as_deref(), &settings.aws.region).await)
     } else {
         None
@@ -53,17 +60,16 @@ pub async fn build(settings: &Settings) -> anyhow::Result<Ports> {
     let files: Arc<dyn FileStore> = match settings.files {
         FilesBackend::Local => Arc::new(LocalFiles::new(settings.data_dir.join("files"))),
         #[cfg(feature = "aws")]
-        FilesBackend::S3 => {
-            let client = otbor_aws::s3_client(aws.as_ref().context("aws config")?);
-            if settings.aws.create_resources {
-                otbor_aws::S3Files::create_bucket(&client, &settings.aws.bucket)
-                    .await
-                    .with_context(|| format!("creating the S3 bucket {}", settings.aws.bucket))?;
-            }
-            Arc::new(otbor_aws::S3Files::new(client, settings.aws.bucket.clone()))
-        }
+        FilesBackend::S3 => s3_files(settings, aws.as_ref().context("aws config")?, &settings.aws.bucket).await?,
         #[cfg(not(feature = "aws"))]
         _ => anyhow::bail!("this build has no AWS backends: build it with the `aws` feature"),
+    };
+    let recordings: Arc<dyn FileStore> = match &settings.aws.recordings_bucket {
+        None => files.clone(),
+        #[cfg(feature = "aws")]
+        Some(bucket) => s3_files(settings, aws.as_ref().context("aws config")?, bucket).await?,
+        #[cfg(not(feature = "aws"))]
+        Some(_) => anyhow::bail!("OTBOR_RECORDINGS_BUCKET needs a build with the `aws` feature"),
     };
     let (jobs, jobs_ready): (Arc<dyn JobQueue>, _) = match settings.queue {
         QueueBackend::Embedded => {
@@ -86,5 +92,17 @@ pub async fn build(settings: &Settings) -> anyhow::Result<Ports> {
         #[cfg(not(feature = "aws"))]
         _ => anyhow::bail!("this build has no AWS backends: build it with the `aws` feature"),
     };
-    Ok(Ports { records, files, jobs, clock, jobs_ready })
+    Ok(Ports { records, files, recordings, jobs, clock, jobs_ready })
+}
+
+/// The file store over one S3 bucket, created first against an emulator.
+#[cfg(feature = "aws")]
+async fn s3_files(settings: &Settings, aws: &otbor_aws::SdkConfig, bucket: &str) -> anyhow::Result<Arc<dyn FileStore>> {
+    let client = otbor_aws::s3_client(aws);
+    if settings.aws.create_resources {
+        otbor_aws::S3Files::create_bucket(&client, bucket)
+            .await
+            .with_context(|| format!("creating the S3 bucket {bucket}"))?;
+    }
+    Ok(Arc::new(otbor_aws::S3Files::new(client, bucket.to_string())))
 }

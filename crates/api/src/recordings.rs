@@ -1,18 +1,21 @@
 //! Recordings of voice and video interviews for staff: the sessions of an application with
 //! their chapters (one per question), a short-lived link to the playable file that a
-//! `<video src>` can use without headers (with Range support for seeking), and the scheduled
-//! deletion of recordings older than the retention period.
+//! `<video src>` can use without headers (redirected to a presigned S3 URL in the cloud,
+//! streamed from disk with Range support on one machine), and the scheduled deletion of
+//! recordings older than the retention period.
 //!
 //! The media worker writes one index entry per session (`recordings/{application}/{session}`
 //! in the records store), because the file store cannot list; the files themselves are under
-//! the same prefix in the file store.
+//! the same prefix in the recordings store (`AppState::recordings`: the recordings bucket in
+//! the cloud, the main file store on one machine).
 
 use crate::auth::Staff;
 use crate::error::{ApiError, ApiResult, ErrorBody, What};
 use crate::extract::{Query, parse_id};
 use crate::state::AppState;
-use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::body::Body;
+use axum::extract::{Path, Request, State};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use otbor_domain::ids::ApplicationId;
@@ -20,6 +23,7 @@ use otbor_domain::permissions::Action;
 use otbor_domain::ports::{FileKey, StoreError};
 use otbor_domain::secret::{TokenHash, new_token};
 use serde::{Deserialize, Serialize};
+use tower_http::services::ServeFile;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -101,6 +105,8 @@ pub struct ChapterView {
     pub start_ms: u64,
     /// The candidate's answer to it, if one was given in this session.
     pub answer: Option<String>,
+    /// The answer's turn number (interview quotes in the evaluation name it).
+    pub answer_number: Option<u32>,
     pub answer_ms: Option<u64>,
 }
 
@@ -192,12 +198,13 @@ fn chapters(marks: &[ChapterMark], turns: &std::collections::HashMap<u32, String
     for m in marks {
         match m.kind {
             MarkKind::Question if !out.iter().any(|c| c.number == m.number) => {
-                out.push(ChapterView { number: m.number, question: text(m), start_ms: m.at_ms, answer: None, answer_ms: None });
+                out.push(ChapterView { number: m.number, question: text(m), start_ms: m.at_ms, answer: None, answer_number: None, answer_ms: None });
             }
             MarkKind::Question => {}
             MarkKind::Answer => {
                 if let Some(c) = out.last_mut().filter(|c| c.answer.is_none()) {
                     c.answer = Some(text(m));
+                    c.answer_number = Some(m.number);
                     c.answer_ms = Some(m.at_ms);
                 }
             }
@@ -214,16 +221,20 @@ pub struct FileParams {
 }
 
 /// The playable file of a recording, through the short-lived link from the list (no cookie
-/// needed, so that `<video src>` works). Honours `Range` for seeking.
+/// needed, so that `<video src>` works). A store that presigns (S3 in the cloud) is sent to
+/// with a redirect to a presigned GET, so that the file never passes through this function
+/// (Lambda answers at most 6 MB); a store on this machine's disk is streamed from the file,
+/// honouring `Range` for seeking.
 #[utoipa::path(get, path = "/api/recordings/{application_id}/{session_id}/file", tag = "applications",
     params(("application_id" = String, Path), ("session_id" = String, Path), FileParams),
     responses((status = 200, description = "the whole file", content_type = "video/webm"), (status = 206, description = "the range asked for", content_type = "video/webm"),
+        (status = 307, description = "to a short-lived presigned URL of the file store (S3), which answers Range requests itself"),
         (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 416, description = "the range is outside the file")))]
 async fn recording_file(
     State(st): State<AppState>,
     Path((application_id, session_id)): Path<(String, String)>,
     Query(p): Query<FileParams>,
-    headers: HeaderMap,
+    request: Request,
 ) -> ApiResult<Response> {
     let token = p.token.filter(|t| !t.is_empty()).ok_or(ApiError::Unauthenticated)?;
     let link = st
@@ -243,76 +254,48 @@ async fn recording_file(
         .ok_or(ApiError::NotFound(What::Recording))?;
     let assembled = entry.assembled.ok_or(ApiError::NotFound(What::Recording))?;
     let key = FileKey::parse(&assembled.key).map_err(|_| ApiError::NotFound(What::Recording))?;
-    let stored = match st.files.get(&key).await {
-        Ok(f) => f,
-        Err(StoreError::NotFound) => return Err(ApiError::NotFound(What::Recording)),
-        Err(e) => return Err(e.into()),
+    if st.recordings.size(&key).await?.is_none() {
+        return Err(ApiError::NotFound(What::Recording));
+    }
+    if let Some(url) = st.recordings.presign_get(&key, LINK_TTL.to_std().unwrap_or_default()).await? {
+        // Valid as long as a link; each request to the link gets a fresh one.
+        return Ok((
+            StatusCode::TEMPORARY_REDIRECT,
+            [(header::LOCATION, url), (header::CACHE_CONTROL, "private, no-store".to_string())],
+        )
+            .into_response());
+    }
+    let Some(path) = st.recordings.local_path(&key) else {
+        // A store that can neither presign nor be read from disk: the file whole, from memory.
+        let stored = st.recordings.get(&key).await?;
+        return Ok((StatusCode::OK, file_headers(&assembled.content_type), stored.body).into_response());
     };
-    let total = stored.body.len() as u64;
-    let common = [
-        (header::CONTENT_TYPE, assembled.content_type),
+    // ServeFile streams from the file and answers Range (one range; several are ignored
+    // and the whole file is sent, as RFC 9110 allows) and conditional requests.
+    let served = ServeFile::new(path)
+        .ignore_multi_range_requests(true)
+        .try_call(request)
+        .await
+        .map_err(|e| ApiError::Internal(anyhow::Error::new(e).context(format!("reading the recording {}", key.as_str()))))?;
+    let mut response = served.map(Body::new);
+    if matches!(response.status(), StatusCode::OK | StatusCode::PARTIAL_CONTENT) {
+        for (name, value) in file_headers(&assembled.content_type) {
+            if let Ok(value) = HeaderValue::from_str(&value) {
+                response.headers_mut().insert(name, value);
+            }
+        }
+    }
+    Ok(response)
+}
+
+/// The headers of the file's answer beside those of the range.
+fn file_headers(content_type: &str) -> [(header::HeaderName, String); 4] {
+    [
+        (header::CONTENT_TYPE, content_type.to_string()),
         (header::ACCEPT_RANGES, "bytes".to_string()),
         (header::CACHE_CONTROL, "private, max-age=600".to_string()),
         (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_string()),
-    ];
-    let range = headers.get(header::RANGE).and_then(|v| v.to_str().ok());
-    match range.map(|r| parse_range(r, total)) {
-        None | Some(RangeAsk::Ignore) => Ok((StatusCode::OK, common, stored.body).into_response()),
-        Some(RangeAsk::Unsatisfiable) => {
-            Ok((StatusCode::RANGE_NOT_SATISFIABLE, [(header::CONTENT_RANGE, format!("bytes */{total}"))]).into_response())
-        }
-        Some(RangeAsk::Bytes(start, end)) => {
-            let body = stored.body.slice(start as usize..=end as usize);
-            Ok((StatusCode::PARTIAL_CONTENT, common, [(header::CONTENT_RANGE, format!("bytes {start}-{end}/{total}"))], body).into_response())
-        }
-    }
-}
-
-#[derive(Debug, PartialEq)]
-enum RangeAsk {
-    /// Inclusive byte positions.
-    Bytes(u64, u64),
-    Unsatisfiable,
-    /// Malformed or several ranges: the whole file is sent (RFC 9110 allows ignoring Range).
-    Ignore,
-}
-
-fn parse_range(value: &str, total: u64) -> RangeAsk {
-    let Some(spec) = value.trim().strip_prefix("bytes=") else {
-        return RangeAsk::Ignore;
-    };
-    if spec.contains(',') {
-        return RangeAsk::Ignore;
-    }
-    let Some((a, b)) = spec.trim().split_once('-') else {
-        return RangeAsk::Ignore;
-    };
-    let (a, b) = (a.trim(), b.trim());
-    let parsed = match (a.is_empty(), b.is_empty()) {
-        (true, true) => return RangeAsk::Ignore,
-        // The last `b` bytes.
-        (true, false) => match b.parse::<u64>() {
-            Ok(0) => return RangeAsk::Unsatisfiable,
-            Ok(n) => (total.saturating_sub(n), total.saturating_sub(1)),
-            Err(_) => return RangeAsk::Ignore,
-        },
-        (false, _) => {
-            let Ok(start) = a.parse::<u64>() else { return RangeAsk::Ignore };
-            let end = if b.is_empty() {
-                total.saturating_sub(1)
-            } else {
-                match b.parse::<u64>() {
-                    Ok(e) if e >= start => e.min(total.saturating_sub(1)),
-                    _ => return RangeAsk::Ignore,
-                }
-            };
-            (start, end)
-        }
-    };
-    if total == 0 || parsed.0 >= total {
-        return RangeAsk::Unsatisfiable;
-    }
-    RangeAsk::Bytes(parsed.0, parsed.1)
+    ]
 }
 
 /// Deletes the recordings that started more than the retention period ago: every segment,
@@ -351,7 +334,7 @@ pub async fn delete_expired(st: &AppState) -> anyhow::Result<usize> {
 async fn delete_session_files(st: &AppState, prefix: &str) -> anyhow::Result<()> {
     let manifest_key = FileKey::parse(&format!("{prefix}/manifest.json"))?;
     let mut keys: Vec<String> = Vec::new();
-    match st.files.get(&manifest_key).await {
+    match st.recordings.get(&manifest_key).await {
         Ok(file) => {
             let manifest: serde_json::Value = serde_json::from_slice(&file.body).unwrap_or_default();
             for s in manifest["segments"].as_array().into_iter().flatten() {
@@ -374,7 +357,7 @@ async fn delete_session_files(st: &AppState, prefix: &str) -> anyhow::Result<()>
             continue;
         }
         if let Ok(key) = FileKey::parse(&k) {
-            st.files.delete(&key).await?;
+            st.recordings.delete(&key).await?;
         }
     }
     Ok(())
@@ -383,20 +366,6 @@ async fn delete_session_files(st: &AppState, prefix: &str) -> anyhow::Result<()>
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn ranges_are_read_as_rfc_9110_says() {
-        assert_eq!(parse_range("bytes=0-99", 1000), RangeAsk::Bytes(0, 99));
-        assert_eq!(parse_range("bytes=500-", 1000), RangeAsk::Bytes(500, 999));
-        assert_eq!(parse_range("bytes=-100", 1000), RangeAsk::Bytes(900, 999));
-        assert_eq!(parse_range("bytes=900-5000", 1000), RangeAsk::Bytes(900, 999), "the end is clipped");
-        assert_eq!(parse_range("bytes=1000-", 1000), RangeAsk::Unsatisfiable);
-        assert_eq!(parse_range("bytes=-0", 1000), RangeAsk::Unsatisfiable);
-        assert_eq!(parse_range("bytes=5-1", 1000), RangeAsk::Ignore);
-        assert_eq!(parse_range("bytes=0-1,5-6", 1000), RangeAsk::Ignore);
-        assert_eq!(parse_range("items=0-1", 1000), RangeAsk::Ignore);
-        assert_eq!(parse_range("bytes=x-", 1000), RangeAsk::Ignore);
-    }
 
     fn mark(kind: MarkKind, number: u32, at_ms: u64) -> ChapterMark {
         ChapterMark { kind, number, text: format!("mark {number}"), at_ms }

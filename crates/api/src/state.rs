@@ -7,6 +7,9 @@ use std::sync::Arc;
 pub struct AppState {
     pub records: Arc<dyn Records>,
     pub files: Arc<dyn FileStore>,
+    /// Interview recordings (written by the media worker, served and deleted here): their
+    /// own bucket in the cloud, the same store as `files` on one machine.
+    pub recordings: Arc<dyn FileStore>,
     pub jobs: Arc<dyn JobQueue>,
     pub clock: Arc<dyn Clock>,
     pub config: Arc<ApiConfig>,

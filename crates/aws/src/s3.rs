@@ -73,6 +73,22 @@ impl FileStore for S3Files {
         Ok(Some(request.uri().to_string()))
     }
 
+    /// Signed for this key only; S3 itself answers `Range` requests and sends the content type
+    /// the object was stored with.
+    #[tracing::instrument(skip(self), fields(key = key.as_str()))]
+    async fn presign_get(&self, key: &FileKey, expires_in: std::time::Duration) -> StoreResult<Option<String>> {
+        let config = aws_sdk_s3::presigning::PresigningConfig::expires_in(expires_in).map_err(StoreError::backend)?;
+        let request = self
+            .client
+            .get_object()
+            .bucket(&self.bucket)
+            .key(key.as_str())
+            .presigned(config)
+            .await
+            .map_err(|e| call_failed(SERVICE, "GetObject (presign)", e))?;
+        Ok(Some(request.uri().to_string()))
+    }
+
     #[tracing::instrument(skip(self, body), fields(key = key.as_str(), size = body.len()))]
     async fn put(&self, key: &FileKey, body: Bytes, content_type: &str) -> StoreResult<()> {
         self.client

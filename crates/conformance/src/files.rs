@@ -66,6 +66,55 @@ pub async fn a_presigned_put_if_offered_stores_the_file(files: Arc<dyn FileStore
     assert_eq!(got.body.as_ref(), body.as_slice());
 }
 
+/// A store that offers presigned downloads serves the file, and a range of it, at the URL it
+/// hands out, with the content type it was stored with.
+pub async fn a_presigned_get_if_offered_serves_the_file_and_its_ranges(files: Arc<dyn FileStore>) {
+    let k = key("recordings/a/b/recording.webm");
+    let body: Vec<u8> = (0..=255u8).cycle().take(10_000).collect();
+    files.put(&k, Bytes::from(body.clone()), "video/webm").await.unwrap();
+    let Some(url) = files.presign_get(&k, std::time::Duration::from_secs(300)).await.unwrap() else {
+        return;
+    };
+    let (status, content_type, got) = get_with_curl(&url, None);
+    assert_eq!((status.as_str(), content_type.as_str()), ("200", "video/webm"));
+    assert_eq!(got, body);
+    let (status, _, got) = get_with_curl(&url, Some("bytes=1000-1099"));
+    assert_eq!(status, "206");
+    assert_eq!(got, &body[1000..1100]);
+}
+
+/// A store on this machine's disk names the file that holds the bytes.
+pub async fn a_local_path_if_offered_holds_the_file(files: Arc<dyn FileStore>) {
+    let k = key("recordings/a/c/recording.webm");
+    files.put(&k, Bytes::from_static(b"webm bytes"), "video/webm").await.unwrap();
+    if let Some(path) = files.local_path(&k) {
+        assert_eq!(std::fs::read(path).unwrap(), b"webm bytes");
+    }
+}
+
+/// `GET`s with curl, as a browser would: the status code, the content type and the body.
+fn get_with_curl(url: &str, range: Option<&str>) -> (String, String, Vec<u8>) {
+    let dir = std::env::temp_dir().join(format!("otbor-presign-get-{}-{}", std::process::id(), uuid_like()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("body");
+    let mut cmd = std::process::Command::new("curl");
+    cmd.args(["-s", "-o"]).arg(&file).args(["-w", "%{http_code} %{content_type}"]);
+    if let Some(r) = range {
+        cmd.arg("-H").arg(format!("Range: {r}"));
+    }
+    let out = cmd.arg(url).output().expect("curl");
+    let written = String::from_utf8_lossy(&out.stdout).to_string();
+    let (status, content_type) = written.split_once(' ').unwrap_or((written.as_str(), ""));
+    let body = std::fs::read(&file).unwrap_or_default();
+    let _ = std::fs::remove_dir_all(&dir);
+    (status.to_string(), content_type.to_string(), body)
+}
+
+/// Apart for each call, so that checks running at once do not share a file.
+fn uuid_like() -> u128 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos())
+}
+
 /// `PUT`s with curl, as a browser would, returning the status code.
 fn put_with_curl(url: &str, content_type: &str, body: &[u8]) -> String {
     let dir = std::env::temp_dir().join(format!("otbor-presign-{}", std::process::id()));

@@ -53,6 +53,8 @@ macro_rules! files_conformance {
             put_replaces_an_existing_file,
             binary_and_empty_files_survive_unchanged,
             a_presigned_put_if_offered_stores_the_file,
+            a_presigned_get_if_offered_serves_the_file_and_its_ranges,
+            a_local_path_if_offered_holds_the_file,
         );
     };
     (@each $fresh:expr; $($name:ident),* $(,)?) => {$(

@@ -240,6 +240,17 @@ pub trait FileStore: Send + Sync {
     async fn presign_put(&self, _key: &FileKey, _content_type: &str, _size: u64, _expires_in: Duration) -> StoreResult<Option<String>> {
         Ok(None)
     }
+    /// A URL that serves the file (with `Range` requests) to whoever holds it until
+    /// `expires_in` passes, straight from the store (an S3 presigned GET), or `None` when the
+    /// store has none and the API serves files itself. The file need not exist.
+    async fn presign_get(&self, _key: &FileKey, _expires_in: Duration) -> StoreResult<Option<String>> {
+        Ok(None)
+    }
+    /// Where the file lies on this machine's disk, for a store kept there, so that it can be
+    /// streamed (and seeked in) without reading it whole; `None` for a remote store.
+    fn local_path(&self, _key: &FileKey) -> Option<std::path::PathBuf> {
+        None
+    }
 }
 
 /// A job as it travels through the queue.

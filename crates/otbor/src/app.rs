@@ -50,6 +50,7 @@ pub async fn build(settings: &Settings, demo: bool) -> anyhow::Result<Built> {
         channels: Arc::new(channels),
         records: ports.records.clone(),
         files: ports.files.clone(),
+        recordings: ports.recordings.clone(),
         jobs: ports.jobs.clone(),
         clock: ports.clock.clone(),
         llm,

@@ -43,8 +43,16 @@ run "defaults" {
   command = plan
 
   assert {
-    condition     = length(aws_ecs_service.media_worker) == 0 && length(aws_ecs_cluster.media) == 0
-    error_message = "no media worker without an image"
+    condition     = length(aws_ecs_service.media_worker) == 0 && length(aws_ecs_cluster.media) == 0 && length(aws_lb.media_signalling) == 0
+    error_message = "no media worker (nor its load balancer) without an image"
+  }
+  assert {
+    condition     = [for b in aws_cloudfront_distribution.web.ordered_cache_behavior : b.path_pattern] == ["/api/*"]
+    error_message = "without a media worker CloudFront sends all of /api/* to the HTTP API"
+  }
+  assert {
+    condition     = one(aws_s3_bucket_cors_configuration.recordings.cors_rule).allowed_methods == toset(["GET", "HEAD"])
+    error_message = "recordings are read (presigned GETs) from the web app's origin"
   }
   assert {
     condition     = length(aws_sns_topic.alarms) == 0 && try(length(aws_cloudwatch_metric_alarm.dead_letter.alarm_actions), 0) == 0
@@ -114,6 +122,22 @@ run "media_worker_and_alarms" {
   assert {
     condition     = aws_vpc_security_group_ingress_rule.media_udp[0].from_port == 40000 && aws_vpc_security_group_ingress_rule.media_udp[0].to_port == 40099 && aws_vpc_security_group_ingress_rule.media_signalling[0].from_port == 8090
     error_message = "UDP 40000-40099 and TCP 8090 reach the tasks"
+  }
+  assert {
+    condition     = [for b in aws_cloudfront_distribution.web.ordered_cache_behavior : [b.path_pattern, b.target_origin_id]] == [["/api/interview/*/rtc/*", "media"], ["/api/*", "api"]]
+    error_message = "CloudFront sends signalling to the media worker's load balancer, ahead of the rest of /api/*"
+  }
+  assert {
+    condition     = contains(aws_cloudfront_distribution.web.ordered_cache_behavior[0].allowed_methods, "POST") && aws_cloudfront_distribution.web.ordered_cache_behavior[0].cache_policy_id == "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
+    error_message = "signalling is posted through CloudFront and never cached"
+  }
+  assert {
+    condition     = one(one(aws_lb_listener_rule.media_signalling[0].condition).path_pattern).values == toset(["/api/interview/*/rtc/*"]) && aws_lb_target_group.media_signalling[0].port == 8090 && aws_lb_target_group.media_signalling[0].target_type == "ip" && aws_lb_target_group.media_signalling[0].health_check[0].path == "/api/health"
+    error_message = "the load balancer forwards signalling to the tasks' port 8090 and checks their health"
+  }
+  assert {
+    condition     = one(aws_ecs_service.media_worker[0].load_balancer).container_port == 8090 && !aws_lb.media_signalling[0].internal
+    error_message = "the service registers its tasks with the internet-facing load balancer"
   }
   assert {
     condition     = length(aws_sns_topic_subscription.alarm_email) == 1 && aws_sns_topic_subscription.alarm_email[0].endpoint == "ops@example.com"

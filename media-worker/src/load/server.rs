@@ -164,6 +164,7 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let state = AppState {
         records: ports.records,
         files: ports.files,
+        recordings: ports.recordings,
         jobs: ports.jobs,
         clock: ports.clock,
         config: Arc::new(ApiConfig::default()),

@@ -92,6 +92,7 @@ pub async fn harness_with(config: WorkerConfig, conversation: Arc<dyn Conversati
     let state = AppState {
         records: ports.records,
         files: ports.files,
+        recordings: ports.recordings,
         jobs: ports.jobs,
         clock: ports.clock,
         config: Arc::new(ApiConfig::default()),
@@ -308,7 +309,7 @@ impl Harness {
 
     pub async fn file(&self, key: &str) -> bytes::Bytes {
         self.state
-            .files
+            .recordings
             .get(&otbor_domain::ports::FileKey::parse(key).unwrap())
             .await
             .expect("stored file")

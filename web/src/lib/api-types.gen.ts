@@ -493,7 +493,10 @@ export interface paths {
         };
         /**
          * The playable file of a recording, through the short-lived link from the list (no cookie
-         *     needed, so that `<video src>` works). Honours `Range` for seeking.
+         *     needed, so that `<video src>` works). A store that presigns (S3 in the cloud) is sent to
+         *     with a redirect to a presigned GET, so that the file never passes through this function
+         *     (Lambda answers at most 6 MB); a store on this machine's disk is streamed from the file,
+         *     honouring `Range` for seeking.
          */
         get: operations["recording_file"];
         put?: never;
@@ -800,6 +803,11 @@ export interface components {
             answer?: string | null;
             /** Format: int64 */
             answer_ms?: number | null;
+            /**
+             * Format: int32
+             * @description The answer's turn number (interview quotes in the evaluation name it).
+             */
+            answer_number?: number | null;
             /**
              * Format: int32
              * @description The question's turn number in the transcript.
@@ -2592,6 +2600,13 @@ export interface operations {
                 content: {
                     "video/webm": unknown;
                 };
+            };
+            /** @description to a short-lived presigned URL of the file store (S3), which answers Range requests itself */
+            307: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             401: {
                 headers: {

@@ -16,6 +16,7 @@ export const recordingsRu = {
   "rec.retention": "Записи хранятся {days} дн., затем удаляются автоматически.",
   "rec.loadError": "Не удалось загрузить записи: {message}",
   "rec.videoLabel": "Запись собеседования от {date}",
+  "rec.watchAnswer": "Смотреть ответ в записи с {at}",
 };
 
 export const recordingsEn: Record<keyof typeof recordingsRu, string> = {
@@ -33,4 +34,5 @@ export const recordingsEn: Record<keyof typeof recordingsRu, string> = {
   "rec.retention": "Recordings are kept for {days} days and then deleted automatically.",
   "rec.loadError": "Could not load the recordings: {message}",
   "rec.videoLabel": "Interview recording of {date}",
+  "rec.watchAnswer": "Watch the answer in the recording from {at}",
 };

@@ -1,8 +1,8 @@
 //! The list of recordings parses what the API returns; the chapter playing follows the time.
 import { describe, expect, it } from "vitest";
-import { currentChapter, formatPosition, RecordingList } from "./schema";
+import { answerMoment, type Chapter, currentChapter, formatPosition, RecordingList } from "./schema";
 
-const chapter = (number: number, start_ms: number) => ({ number, question: `Вопрос ${number}`, start_ms, answer: null, answer_ms: null });
+const chapter = (number: number, start_ms: number): Chapter => ({ number, question: `Вопрос ${number}`, start_ms, answer: null, answer_number: null, answer_ms: null });
 
 describe("the list of recordings", () => {
   it("parses a session with chapters and a link, and one still being joined", () => {
@@ -13,7 +13,7 @@ describe("the list of recordings", () => {
           started_at: "2026-11-25T10:00:00Z",
           ended_at: "2026-11-25T10:20:00Z",
           duration_ms: 1_200_000,
-          chapters: [{ ...chapter(1, 1_500), answer: "Пишу на Rust", answer_ms: 9_000 }],
+          chapters: [{ ...chapter(1, 1_500), answer: "Пишу на Rust", answer_number: 2, answer_ms: 9_000 }],
           url: "/api/recordings/a/s1/file?token=x",
           url_expires_at: "2026-11-25T10:35:00Z",
           content_type: "video/webm",
@@ -56,5 +56,28 @@ describe("positions", () => {
     [3_725_000, "1:02:05"],
   ])("%i ms reads %s", (ms, text) => {
     expect(formatPosition(ms)).toBe(text);
+  });
+});
+
+describe("the moment of an answer in the recordings", () => {
+  const session = (id: string, url: string | null, chapters: Chapter[]) => ({
+    session_id: id, started_at: "2026-11-25T10:00:00Z", ended_at: null, duration_ms: 60_000, chapters, url, url_expires_at: null, content_type: null,
+  });
+  const list = {
+    retention_days: 90,
+    recordings: [
+      session("old", "/f/old", [{ ...chapter(1, 1_000), answer: "a", answer_number: 2, answer_ms: 5_000 }]),
+      session("new", "/f/new", [{ ...chapter(3, 2_000), answer: "b", answer_number: 4, answer_ms: 8_000 }, { ...chapter(1, 30_000), answer: "c", answer_number: 2, answer_ms: 40_000 }]),
+      session("joining", null, [{ ...chapter(5, 1_000), answer: "d", answer_number: 6, answer_ms: 3_000 }]),
+    ],
+  };
+  it("is the start of the answer's question in the newest session that has it", () => {
+    expect(answerMoment(list, 2)).toEqual({ sessionId: "new", ms: 30_000 });
+    expect(answerMoment(list, 4)).toEqual({ sessionId: "new", ms: 2_000 });
+  });
+  it("is nothing for a turn no playable recording has", () => {
+    expect(answerMoment(list, 6)).toBeNull();
+    expect(answerMoment(list, 9)).toBeNull();
+    expect(answerMoment(undefined, 2)).toBeNull();
   });
 });

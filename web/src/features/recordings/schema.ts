@@ -11,6 +11,8 @@ export const Chapter = z.object({
   /** Since the start of the file. */
   start_ms: z.number(),
   answer: orNull(z.string()),
+  /** The answer's turn number (interview quotes in the evaluation name it). */
+  answer_number: orNull(z.number().int()),
   answer_ms: orNull(z.number()),
 });
 export type Chapter = z.infer<typeof Chapter>;
@@ -52,4 +54,15 @@ export function formatPosition(ms: number): string {
   const m = Math.floor((total % 3600) / 60);
   const s = String(total % 60).padStart(2, "0");
   return h > 0 ? `${h}:${String(m).padStart(2, "0")}:${s}` : `${m}:${s}`;
+}
+
+/** Where the answer of turn `turn` can be watched: the newest session that has it, at the start
+ * of its question's chapter (the question, then the answer). `null` when no recording has it
+ * or its file is not ready. */
+export function answerMoment(list: RecordingList | undefined, turn: number): { sessionId: string; ms: number } | null {
+  for (const r of [...(list?.recordings ?? [])].reverse()) {
+    const c = r.chapters.find((ch) => ch.answer_number === turn);
+    if (c && r.url) return { sessionId: r.session_id, ms: c.start_ms };
+  }
+  return null;
 }

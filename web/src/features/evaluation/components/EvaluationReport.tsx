@@ -7,6 +7,7 @@ import { FlagIcon, HourglassIcon, InfoIcon, ThumbsDownIcon, ThumbsUpIcon } from 
 import { Badge } from "@/components/ui/badge";
 import { Skeleton } from "@/components/ui/skeleton";
 import type { Application } from "@/features/applications/schema";
+import { RecordingMoment } from "@/features/recordings/components/RecordingMoment";
 import { useI18n } from "@/lib/i18n";
 import { cn } from "@/lib/utils";
 import { useEvaluation } from "../api";
@@ -124,6 +125,7 @@ function Row({
                     <Quote>{q.text}</Quote>{" "}
                     <span className="text-primary whitespace-nowrap group-hover:underline">({t("eval.turn", { turn: q.turn })})</span>
                   </a>
+                  <RecordingMoment applicationId={applicationId} turn={q.turn} />
                 </li>
               ))}
             </ul>

@@ -5,6 +5,7 @@ import { PlayIcon } from "lucide-react";
 import { cn } from "@/lib/utils";
 import { useI18n } from "@/lib/i18n";
 import { currentChapter, formatPosition, type Recording } from "../schema";
+import { onSeek } from "../seek";
 
 type Props = {
   recording: Recording;
@@ -40,6 +41,18 @@ export function RecordingPlayer({ recording, onLinkFailed, initialMs = 0 }: Prop
     setMs(startMs);
     void v.play?.()?.catch(() => {});
   };
+
+  // "Watch in the recording" from elsewhere on the page (an interview quote).
+  useEffect(
+    () =>
+      onSeek(({ sessionId, ms: at }) => {
+        if (sessionId !== recording.session_id) return;
+        video.current?.scrollIntoView?.({ block: "center", behavior: "smooth" });
+        video.current?.focus();
+        seek(at);
+      }),
+    [recording.session_id],
+  );
 
   return (
     <div className="grid gap-4 xl:grid-cols-5" data-testid="recording" data-session={recording.session_id}>

@@ -16,8 +16,8 @@ const recording: Recording = {
   ended_at: "2026-11-25T10:05:00Z",
   duration_ms: 300_000,
   chapters: [
-    { number: 1, question: "Расскажите о последнем проекте", start_ms: 1_500, answer: "Платёжный шлюз на Rust", answer_ms: 9_000 },
-    { number: 3, question: "Как вы его тестировали?", start_ms: 65_000, answer: null, answer_ms: null },
+    { number: 1, question: "Расскажите о последнем проекте", start_ms: 1_500, answer: "Платёжный шлюз на Rust", answer_number: 2, answer_ms: 9_000 },
+    { number: 3, question: "Как вы его тестировали?", start_ms: 65_000, answer: null, answer_number: null, answer_ms: null },
   ],
   url: "/api/recordings/a1/s1/file?token=abc",
   url_expires_at: "2026-11-25T10:20:00Z",
