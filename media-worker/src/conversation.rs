@@ -4,7 +4,7 @@
 
 use crate::protocol::{AiState, ClientEvent, ServerEvent};
 use crate::session::{Conversation, MediaIo, SessionContext};
-use otbor_api::interview::{InterviewView, answer, finish_interview};
+use otbor_api::interview::{InterviewView, answer_heard, finish_interview, token_hash};
 
 /// The waiting question of the interview and its turn number.
 pub fn waiting_question(view: &InterviewView) -> Option<ServerEvent> {
@@ -43,7 +43,17 @@ pub fn status_events(view: &InterviewView) -> Vec<ServerEvent> {
 /// `finished`. A refusal (no question waiting, the interview is over, an empty text) comes
 /// back as a notice.
 pub async fn answer_events(ctx: &SessionContext, text: &str) -> Vec<ServerEvent> {
-    match answer(&ctx.api, &ctx.token, text).await {
+    heard_answer_events(ctx, text, None).await
+}
+
+/// [`answer_events`] for a spoken answer begun while the question was still being said:
+/// `heard`, the part of it heard by then, is kept with the candidate's turn.
+pub async fn heard_answer_events(ctx: &SessionContext, text: &str, heard: Option<&str>) -> Vec<ServerEvent> {
+    let result = match token_hash(&ctx.token) {
+        Ok(hash) => answer_heard(&ctx.api, &hash, text, heard).await,
+        Err(e) => Err(e),
+    };
+    match result {
         Ok(view) => {
             let mut events = Vec::new();
             if let Some(turn) = view

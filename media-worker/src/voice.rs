@@ -4,7 +4,7 @@
 //! chat, so it is one interview whatever the channel. A long silence gets one "can you hear
 //! me?", then the offer to continue in the chat.
 
-use crate::conversation::{answer_events, finish_events, status_events};
+use crate::conversation::{finish_events, heard_answer_events, status_events};
 use crate::listening;
 use crate::protocol::{AiState, ClientEvent, ServerEvent};
 use crate::session::{Conversation, EventsOut, MediaIo, SessionContext};
@@ -152,7 +152,8 @@ impl Interviewer for ApiInterviewer {
         }
         let held = std::mem::take(&mut *self.held.lock().expect("held lock"));
         let answer = held.into_iter().chain([answer.trim().to_owned()]).collect::<Vec<_>>().join(" ");
-        let events = answer_events(&self.ctx, &answer).await;
+        let heard_text = heard.map(Heard::heard_text).filter(|h| !h.trim().is_empty());
+        let events = heard_answer_events(&self.ctx, &answer, heard_text.as_deref()).await;
         let reply = self.reply_of(&events);
         self.send_all(events).await;
         Ok(reply)

@@ -80,6 +80,11 @@ async fn a_spoken_interview_reaches_the_evaluation_through_the_voice_pipeline() 
     // A pause inside a spoken answer may end the turn early (smart-turn judges it finished),
     // and then the rest is a second answer; every recognised turn is recorded.
     assert!(spoken_turns >= 3, "{turns}");
+    // The answers began while the questions were being spoken: the transcript keeps, with the
+    // candidate's turn, how much of the question had been heard.
+    let cut_short: Vec<&str> = turns["turns"].as_array().unwrap().iter().filter_map(|t| t["heard"].as_str()).collect();
+    assert!(!cut_short.is_empty(), "{turns}");
+    assert!(cut_short.iter().all(|h| !h.is_empty()), "{cut_short:?}");
 
     otbor_api::evaluation::evaluate_interview(st, otbor_domain::jobs::EvaluateInterview { application_id: invite.application_id }).await.unwrap();
     let app = st.records.get_application(invite.application_id).await.unwrap().unwrap();

@@ -55,6 +55,8 @@ pub struct ChatTurn {
     /// `interviewer` or `candidate`.
     pub speaker: String,
     pub text: String,
+    /// A candidate's spoken answer begun before the question was over: what had been heard.
+    pub heard: Option<String>,
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -81,6 +83,7 @@ fn chat_view(engine: &otbor_interview::Interview) -> ChatView {
                     Speaker::Candidate => "candidate".into(),
                 },
                 text: t.text.clone(),
+                heard: t.heard.clone(),
             })
             .collect(),
         question: engine.awaiting.as_ref().map(|q| q.text.clone()),
@@ -314,6 +317,12 @@ pub async fn answer(st: &AppState, token: &str, text: &str) -> ApiResult<Intervi
 }
 
 pub async fn answer_by(st: &AppState, hash: &TokenHash, text: &str) -> ApiResult<InterviewView> {
+    answer_heard(st, hash, text, None).await
+}
+
+/// [`answer_by`] for a spoken answer that began while the question was still being said:
+/// `heard` (the part of the question heard by then) is kept with the candidate's turn.
+pub async fn answer_heard(st: &AppState, hash: &TokenHash, text: &str, heard: Option<&str>) -> ApiResult<InterviewView> {
     let text = crate::extract::bounded_text("text", text, 5000)?;
     let (invite, app) = consented(st, hash).await?;
     let mut record = st.records.get_interview(app.id).await?.ok_or(ApiError::InterviewNotStarted)?;
@@ -321,7 +330,7 @@ pub async fn answer_by(st: &AppState, hash: &TokenHash, text: &str) -> ApiResult
         return Err(ApiError::InterviewFinished);
     }
     let mut engine = engine_of(&record)?;
-    engine.answer(&text).map_err(|e| ApiError::BadRequest {
+    engine.answer_heard(&text, heard).map_err(|e| ApiError::BadRequest {
         code: "no_question",
         message_ru: "сейчас нет вопроса, на который можно ответить".into(),
         message_en: "there is no question waiting for an answer".into(),

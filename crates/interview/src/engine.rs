@@ -94,6 +94,10 @@ pub struct Turn {
     /// For the interviewer's turns: why this question.
     pub decision: Option<Decision>,
     pub phrased_by: Option<String>,
+    /// For a candidate's turn on a voice call that began while the question was still being
+    /// spoken (a barge-in): the part of the question heard by then.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub heard: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -276,7 +280,7 @@ impl Interview {
     /// Records a decided question as the interviewer's turn.
     pub(crate) fn ask(&mut self, q: &Question) {
         let number = self.last_turn() + 1;
-        self.turns.push(Turn { number, speaker: Speaker::Interviewer, item: q.item, text: q.text.clone(), decision: Some(q.decision.clone()), phrased_by: Some(q.phrased_by.clone()) });
+        self.turns.push(Turn { number, speaker: Speaker::Interviewer, item: q.item, text: q.text.clone(), decision: Some(q.decision.clone()), phrased_by: Some(q.phrased_by.clone()), heard: None });
         self.decisions.push(DecisionRecord { after_turn: number - 1, item: q.item, kind: q.decision.kind, reason: q.decision.reason.clone() });
         let st = &mut self.items[q.item];
         st.questions += 1;
@@ -301,13 +305,24 @@ impl Interview {
     /// Records the candidate's answer to the waiting question, reads it and decides what the
     /// next question will be. An instruction to the AI inside the answer is recorded as a red
     /// flag and changes nothing else.
+    /// [`Interview::answer`] to a question the candidate cut short: `heard` is the part of it
+    /// they had heard, kept with their turn for whoever reads the transcript. The analysis is
+    /// the same: an answer counts for what it says.
+    pub fn answer_heard(&mut self, text: &str, heard: Option<&str>) -> Result<AnswerAnalysis, InterviewError> {
+        let analysis = self.answer(text)?;
+        if let Some(turn) = self.turns.iter_mut().rev().find(|t| t.speaker == Speaker::Candidate) {
+            turn.heard = heard.map(str::to_owned);
+        }
+        Ok(analysis)
+    }
+
     pub fn answer(&mut self, text: &str) -> Result<AnswerAnalysis, InterviewError> {
         if self.finished {
             return Err(InterviewError::Finished);
         }
         let q = self.awaiting.take().ok_or(InterviewError::NoQuestion)?;
         let number = self.last_turn() + 1;
-        self.turns.push(Turn { number, speaker: Speaker::Candidate, item: q.item, text: text.to_string(), decision: None, phrased_by: None });
+        self.turns.push(Turn { number, speaker: Speaker::Candidate, item: q.item, text: text.to_string(), decision: None, phrased_by: None, heard: None });
         let mut a = analyse(&self.plan, q.item, number, text);
         let ru = self.ru();
         let item = self.plan.items[q.item].clone();

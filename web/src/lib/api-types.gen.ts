@@ -821,6 +821,8 @@ export interface components {
             start_ms: number;
         };
         ChatTurn: {
+            /** @description A candidate's spoken answer begun before the question was over: what had been heard. */
+            heard?: string | null;
             /** Format: int32 */
             number: number;
             /** @description `interviewer` or `candidate`. */

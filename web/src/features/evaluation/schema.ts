@@ -64,6 +64,8 @@ export const TranscriptTurn = z.object({
   item: orNull(z.number().int()),
   text: z.string(),
   decision: orNull(z.object({ kind: z.string(), reason: z.string() })),
+  /** The candidate began answering aloud before the question was over, having heard this much. */
+  heard: z.string().nullish(),
 });
 export type TranscriptTurn = z.infer<typeof TranscriptTurn>;
 

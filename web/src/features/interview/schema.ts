@@ -8,6 +8,8 @@ export const ChatTurn = z.object({
   number: z.number().int(),
   speaker: z.enum(["interviewer", "candidate"]).or(z.string()),
   text: z.string(),
+  /** A spoken answer begun while the question was still being said: what had been heard. */
+  heard: z.string().nullish(),
 });
 export type ChatTurn = z.infer<typeof ChatTurn>;
 

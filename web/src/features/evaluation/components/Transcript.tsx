@@ -41,6 +41,11 @@ export function Transcript({
                 {mine ? t("eval.candidate") : t("eval.interviewer")} · {t("eval.turn", { turn: turn.number })}
               </span>
             </div>
+            {mine && turn.heard && (
+              <p className="text-muted-foreground mb-1 text-xs italic" data-testid="turn-heard">
+                {t("eval.heard", { heard: turn.heard })}
+              </p>
+            )}
             <p className="whitespace-pre-wrap break-words">{turn.text}</p>
             {!mine && turn.decision && (
               <p className="text-muted-foreground mt-2 border-t pt-2 text-xs" data-testid="turn-decision" title={t("eval.why")}>
