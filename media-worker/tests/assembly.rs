@@ -32,6 +32,20 @@ fn probe(body: &[u8]) -> serde_json::Value {
     serde_json::from_slice(&out.stdout).unwrap()
 }
 
+/// The newest session's manifest of `application` once it names the joined file.
+async fn joined_manifest(h: &Harness, application: otbor_domain::ids::ApplicationId) -> serde_json::Value {
+    let deadline = tokio::time::Instant::now() + PATIENCE * 2;
+    loop {
+        if let Some(m) = h.manifests(application).pop()
+            && !m["assembled"].is_null()
+        {
+            return m;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "no joined recording: {:?}", h.manifests(application));
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn when_a_session_ends_its_segments_become_one_webm_with_chapters_listed_for_staff() {
     let h = harness(2).await;
@@ -48,20 +62,7 @@ async fn when_a_session_ends_its_segments_become_one_webm_with_chapters_listed_f
     browser.close().await;
 
     // The joined file is recorded in the manifest once the session is over.
-    let deadline = tokio::time::Instant::now() + PATIENCE * 2;
-    let manifest = loop {
-        if let Some(m) = h.manifests(invite.application_id).pop()
-            && !m["assembled"].is_null()
-        {
-            break m;
-        }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "no joined recording: {:?}",
-            h.manifests(invite.application_id)
-        );
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    };
+    let manifest = joined_manifest(&h, invite.application_id).await;
     let session = manifest["session_id"].as_str().unwrap();
     let assembled = &manifest["assembled"];
     let key = assembled["key"].as_str().unwrap();
@@ -138,16 +139,7 @@ async fn a_recording_left_unjoined_is_joined_when_a_worker_starts() {
     browser.next("question").await;
     tokio::join!(browser.speak(100), browser.film(50));
     browser.close().await;
-    let deadline = tokio::time::Instant::now() + PATIENCE * 2;
-    let manifest = loop {
-        if let Some(m) = h.manifests(invite.application_id).pop()
-            && !m["assembled"].is_null()
-        {
-            break m;
-        }
-        assert!(tokio::time::Instant::now() < deadline, "no joined recording");
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    };
+    let manifest = joined_manifest(&h, invite.application_id).await;
 
     // As if the worker had stopped while joining: no file, and neither the manifest nor the
     // index names one.

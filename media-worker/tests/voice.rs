@@ -43,14 +43,20 @@ fn voice_vars() -> Option<impl Fn(&str) -> Option<String>> {
     })
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_spoken_interview_reaches_the_evaluation_through_the_voice_pipeline() {
-    let Some(vars) = voice_vars() else { return };
-    let conversation = VoiceConversation::from_vars(vars).expect("the voice pipeline loads");
+/// A consented candidate connected to a worker with the voice pipeline; `None` without the
+/// voice models.
+async fn voice_call() -> Option<(Harness, TestInvite, Browser)> {
+    let conversation = VoiceConversation::from_vars(voice_vars()?).expect("the voice pipeline loads");
     let h = harness_with(test_config(2), Arc::new(conversation)).await;
     let invite = h.consented_invite().await;
-    let mut browser = Browser::new().await;
+    let browser = Browser::new().await;
     h.connect(&browser, &invite.token).await;
+    Some((h, invite, browser))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_spoken_interview_reaches_the_evaluation_through_the_voice_pipeline() {
+    let Some((h, invite, mut browser)) = voice_call().await else { return };
     let first = browser.next("question").await;
     assert_eq!(browser.next("state").await["state"], "speaking", "the question is asked aloud");
     let answer = spoken_packets(SPOKEN);
@@ -96,12 +102,7 @@ async fn a_spoken_interview_reaches_the_evaluation_through_the_voice_pipeline() 
 /// question again; neither is recorded as an answer of its own (`listening.rs`).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn thinking_aloud_and_asking_again_are_not_answers() {
-    let Some(vars) = voice_vars() else { return };
-    let conversation = VoiceConversation::from_vars(vars).expect("the voice pipeline loads");
-    let h = harness_with(test_config(2), Arc::new(conversation)).await;
-    let invite = h.consented_invite().await;
-    let mut browser = Browser::new().await;
-    h.connect(&browser, &invite.token).await;
+    let Some((h, invite, mut browser)) = voice_call().await else { return };
     let first = browser.next("question").await;
     let question = first["text"].as_str().unwrap().to_string();
 
