@@ -128,6 +128,23 @@ describe("events", () => {
     expect(h.snap().turns.at(-1)).toEqual({ number: 2, speaker: "candidate", text: "Пишу текстом" });
   });
 
+  it("takes typed texts joined into one answer, and ones answered by a notice, off the pending list", async () => {
+    const h = harness();
+    h.session.start();
+    await settle();
+    const ch = h.pc().channel;
+    ch.open();
+    ch.receive({ type: "question", number: 1, text: "Q1" });
+    h.session.sendText("Повторите, пожалуйста");
+    ch.receive({ type: "notice", text: "Повторю вопрос. Q1" });
+    expect(h.snap().pending).toEqual([]);
+    h.session.sendText("Хм, дайте подумать.");
+    h.session.sendText("Пишу на Rust.");
+    expect(h.snap().pending).toHaveLength(2);
+    ch.receive({ type: "answer", number: 2, text: "Хм, дайте подумать. Пишу на Rust." });
+    expect(h.snap().pending).toEqual([]);
+  });
+
   it("drops a notice once the conversation moves on", async () => {
     const h = harness();
     h.session.start();

@@ -396,8 +396,10 @@ export class VoiceSession {
         break;
       }
       case "answer": {
-        const i = this.snap.pending.findIndex((p) => normalise(p) === normalise(e.text));
-        const pending = i >= 0 ? this.snap.pending.filter((_, j) => j !== i) : this.snap.pending;
+        // The typed texts this answer took: itself, or several joined ("Хм… " held, then the
+        // answer).
+        const taken = normalise(e.text);
+        const pending = this.snap.pending.filter((p) => !taken.includes(normalise(p)));
         this.set({ turns: mergeTurns(this.snap.turns, [{ number: e.number, speaker: "candidate", text: e.text }]), pending, notice: null });
         break;
       }
@@ -405,7 +407,9 @@ export class VoiceSession {
         this.set({ done: e.done, planned: e.planned });
         break;
       case "notice":
-        this.set({ notice: e.text });
+        // A notice answers what was typed ("the question again", a refusal): it was not taken
+        // as an answer, so it is no longer waiting.
+        this.set({ notice: e.text, pending: [] });
         break;
       case "finished":
         this.end();
