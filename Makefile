@@ -1,7 +1,7 @@
 # The two commands a newcomer needs: `make run` (Otbor with demo data on the embedded
 # default) and `make test` (every test; installs what it needs). See README.md.
 
-.PHONY: run test web build bench bench-notify bench-voice lambda clean
+.PHONY: run test web build bench bench-notify bench-voice lambda clean whisper bench-voice-whisper
 
 run: web
 	cargo build -p otbor
@@ -60,10 +60,36 @@ clean:
 # worker with the local stack (espeak-ng, offline engine, zero-delay fake recogniser); prints turn
 # latency with its stages, barge-in, and capacity with CPU and memory per session. The release
 # profile at opt-level 3 without LTO (the shipped "z" + LTO links for many minutes and its DSP is
-# about 1.7x slower: VOICE_LOAD_OPT=z to measure it); VOICE_LOAD_ARGS to change the ramp.
+# about 1.7x slower: VOICE_LOAD_OPT=z to measure it); VOICE_LOAD_ARGS to change the ramp. The
+# worker reads the voice settings from the environment, so the earlier behaviour can be measured
+# beside the current one: OTBOR_OPUS_COMPLEXITY=9 (the encoder's default),
+# OTBOR_VOICE_SHARED_MODELS=0 (ONNX sessions per conversation), OTBOR_VAD_BARGE_IN_MS=0
+# (barge-in at the start of the turn, after OTBOR_VAD_START_MS).
 VOICE_LOAD_ARGS ?= --sessions 1,2,4,8,16,24,32,48,64 --rounds 4
 VOICE_LOAD_OPT ?= 3
 bench-voice:
 	eval "$$(scripts/media-setup.sh)" && CARGO_PROFILE_RELEASE_OPT_LEVEL=$(VOICE_LOAD_OPT) \
 		CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
 		cargo run --release -p otbor-media-worker --bin otbor-voice-load -- $(VOICE_LOAD_ARGS)
+
+# The local Whisper recogniser (issue 8, `OTBOR_STT=whisper`): ct2rs compiles CTranslate2's C++
+# with cmake (about 12 minutes the first time), so it sits behind the cargo feature `whisper`.
+# The release profile of bench-voice: cmake would build CTranslate2 unoptimised ("Debug") at
+# the dev profile's opt-level 0, and both targets then share one build of it. `make whisper`
+# runs otbor-voice's suite with the feature, then the Whisper tests alone, one at a time, to
+# print the recognition latency per segment.
+WHISPER_PROFILE = CARGO_PROFILE_RELEASE_OPT_LEVEL=3 CARGO_PROFILE_RELEASE_LTO=false \
+	CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16
+whisper:
+	eval "$$(scripts/media-setup.sh)" && eval "$$(scripts/whisper-setup.sh)" && \
+		export OTBOR_REQUIRE_MEDIA=1 $(WHISPER_PROFILE) && \
+		cargo test --release -p otbor-voice --features whisper && \
+		cargo test --release -p otbor-voice --features whisper --test whisper -- --test-threads=1 --nocapture
+
+# bench-voice with the local Whisper recogniser instead of the fake (OTBOR_WHISPER_THREADS, 1 by
+# default, sets its threads). A smaller ramp: one inference at a time on the CPU saturates soon.
+VOICE_LOAD_WHISPER_ARGS ?= --sessions 1,2,4 --rounds 3
+bench-voice-whisper:
+	eval "$$(scripts/media-setup.sh)" && eval "$$(scripts/whisper-setup.sh)" && \
+		OTBOR_STT=whisper $(WHISPER_PROFILE) \
+		cargo run --release -p otbor-media-worker --features whisper --bin otbor-voice-load -- $(VOICE_LOAD_WHISPER_ARGS)

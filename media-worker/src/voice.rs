@@ -31,8 +31,9 @@ pub struct VoiceConversation {
 }
 
 impl VoiceConversation {
-    /// Reads the voice settings (`OTBOR_STT`, `OTBOR_TTS`, `OTBOR_VAD_MODEL`, ...) and checks
-    /// that the models load, so that a misconfiguration shows at start-up, not in a call.
+    /// Reads the voice settings (`OTBOR_STT`, `OTBOR_TTS`, `OTBOR_VAD_MODEL`, ...) and loads
+    /// the models, so that a misconfiguration shows at start-up, not in a call; every session
+    /// then shares these sessions of them, with state of its own.
     pub fn from_vars(get: impl Fn(&str) -> Option<String>) -> Result<Self, VoiceError> {
         let config = VoiceConfig::from_vars(get)?;
         otbor_voice::session::load_models(&config)?;

@@ -16,6 +16,8 @@ use crate::providers::fake::FakeRecognizer;
 use crate::providers::http::HttpConfig;
 use crate::providers::openai::{OpenAiSpeech, OpenAiSpeechConfig};
 use crate::providers::salute::{SaluteSpeech, SaluteSpeechConfig};
+#[cfg(feature = "whisper")]
+use crate::providers::whisper::{WhisperConfig, WhisperLanguage, WhisperRecognizer};
 use crate::providers::yandex::{YandexAuth, YandexSpeech, YandexSpeechConfig};
 use crate::stt::Recognizer;
 use crate::tts::Synthesizer;
@@ -31,6 +33,10 @@ pub enum RecognizerChoice {
     OpenAi(OpenAiSpeechConfig),
     Yandex(YandexSpeechConfig),
     Salute(SaluteSpeechConfig),
+    /// Whisper on this machine's CPU (`OTBOR_STT=whisper`): only in builds with the cargo
+    /// feature `whisper` (`make whisper`), whose C++ takes minutes to compile.
+    #[cfg(feature = "whisper")]
+    Whisper(WhisperConfig),
 }
 
 #[derive(Clone, Debug)]
@@ -50,6 +56,11 @@ pub struct VoiceConfig {
     /// `smart-turn-v3.2-cpu.onnx` (OTBOR_TURN_MODEL).
     pub turn_model: Option<PathBuf>,
     pub opus_bitrate_bps: i32,
+    /// Opus encoder complexity of the bot's voice, 0-10 (OTBOR_OPUS_COMPLEXITY).
+    pub opus_complexity: i32,
+    /// One ONNX session of each model for the whole process; off (OTBOR_VOICE_SHARED_MODELS=0),
+    /// every conversation loads its own.
+    pub shared_models: bool,
     pub recognizer: RecognizerChoice,
     pub synthesizer: SynthesizerChoice,
 }
@@ -62,6 +73,8 @@ impl Default for VoiceConfig {
             vad_model: None,
             turn_model: None,
             opus_bitrate_bps: 32_000,
+            opus_complexity: crate::codec::SPEECH_COMPLEXITY,
+            shared_models: true,
             recognizer: RecognizerChoice::Fake {
                 text: String::new(),
             },
@@ -148,6 +161,24 @@ impl VoiceConfig {
             c.http = http("OTBOR_SALUTE_CA_PEM")?;
             Ok(c)
         };
+        #[cfg(feature = "whisper")]
+        let whisper = || -> Result<WhisperConfig, VoiceError> {
+            let model = get("OTBOR_WHISPER_MODEL").ok_or_else(|| {
+                VoiceError::Config(
+                    "OTBOR_WHISPER_MODEL is required for the whisper recogniser: run \
+                     `eval \"$(scripts/whisper-setup.sh)\"`"
+                        .into(),
+                )
+            })?;
+            Ok(WhisperConfig {
+                model: PathBuf::from(model),
+                language: match get("OTBOR_WHISPER_LANGUAGE") {
+                    Some(l) => WhisperLanguage::parse(&l)?,
+                    None => WhisperLanguage::default(),
+                },
+                threads: parse("OTBOR_WHISPER_THREADS", get("OTBOR_WHISPER_THREADS"), 1)?,
+            })
+        };
         let recognizer = match get("OTBOR_STT").as_deref().unwrap_or("fake") {
             "fake" => RecognizerChoice::Fake {
                 text: get("OTBOR_STT_FAKE_TEXT").unwrap_or_default(),
@@ -155,9 +186,19 @@ impl VoiceConfig {
             "openai" => RecognizerChoice::OpenAi(openai()?),
             "yandex" => RecognizerChoice::Yandex(yandex()?),
             "salute" => RecognizerChoice::Salute(salute()?),
+            #[cfg(feature = "whisper")]
+            "whisper" => RecognizerChoice::Whisper(whisper()?),
+            #[cfg(not(feature = "whisper"))]
+            "whisper" => {
+                return Err(VoiceError::Config(
+                    "OTBOR_STT=whisper: this build has no local Whisper; build with \
+                     `--features whisper` (`make whisper`)"
+                        .into(),
+                ));
+            }
             other => {
                 return Err(VoiceError::Config(format!(
-                    "OTBOR_STT={other:?}: use fake, openai, yandex or salute"
+                    "OTBOR_STT={other:?}: use fake, openai, yandex, salute or whisper"
                 )));
             }
         };
@@ -194,6 +235,11 @@ impl VoiceConfig {
                 d.vad.start_ms,
             )?,
             stop_ms: parse("OTBOR_VAD_STOP_MS", get("OTBOR_VAD_STOP_MS"), d.vad.stop_ms)?,
+            barge_in_ms: parse(
+                "OTBOR_VAD_BARGE_IN_MS",
+                get("OTBOR_VAD_BARGE_IN_MS"),
+                d.vad.barge_in_ms,
+            )?,
             ..d.vad
         };
         if !(0.0..=1.0).contains(&vad.stop_threshold) || vad.stop_threshold > vad.start_threshold {
@@ -224,6 +270,15 @@ impl VoiceConfig {
                 get("OTBOR_OPUS_BITRATE"),
                 d.opus_bitrate_bps,
             )?,
+            opus_complexity: parse(
+                "OTBOR_OPUS_COMPLEXITY",
+                get("OTBOR_OPUS_COMPLEXITY"),
+                d.opus_complexity,
+            )?,
+            shared_models: !matches!(
+                get("OTBOR_VOICE_SHARED_MODELS").as_deref().map(str::trim),
+                Some("0" | "false" | "no")
+            ),
             recognizer,
             synthesizer,
         })
@@ -235,6 +290,8 @@ impl VoiceConfig {
             RecognizerChoice::OpenAi(c) => Arc::new(OpenAiSpeech::new(c.clone())?),
             RecognizerChoice::Yandex(c) => Arc::new(YandexSpeech::new(c.clone())?),
             RecognizerChoice::Salute(c) => Arc::new(SaluteSpeech::new(c.clone())?),
+            #[cfg(feature = "whisper")]
+            RecognizerChoice::Whisper(c) => Arc::new(WhisperRecognizer::load(c)?),
         })
     }
 
@@ -302,9 +359,95 @@ mod tests {
     }
 
     #[test]
+    fn the_speed_settings_default_to_the_measured_choices_and_can_be_set_back() {
+        let d = VoiceConfig::from_vars(vars(&[])).unwrap();
+        assert_eq!(d.opus_complexity, crate::codec::SPEECH_COMPLEXITY);
+        assert!(d.shared_models);
+        assert!(d.vad.barge_in_ms > 0 && d.vad.barge_in_ms < d.vad.start_ms);
+        let c = VoiceConfig::from_vars(vars(&[
+            ("OTBOR_OPUS_COMPLEXITY", "9"),
+            ("OTBOR_VOICE_SHARED_MODELS", "0"),
+            ("OTBOR_VAD_BARGE_IN_MS", "0"),
+        ]))
+        .unwrap();
+        assert_eq!(
+            (c.opus_complexity, c.shared_models, c.vad.barge_in_ms),
+            (9, false, 0)
+        );
+    }
+
+    #[test]
     fn a_paid_provider_without_its_key_or_an_unknown_name_is_refused() {
         assert!(VoiceConfig::from_vars(vars(&[("OTBOR_STT", "yandex")])).is_err());
         assert!(VoiceConfig::from_vars(vars(&[("OTBOR_TTS", "festival")])).is_err());
         assert!(VoiceConfig::from_vars(vars(&[("OTBOR_TURN_FALLBACK_MS", "soon")])).is_err());
+    }
+
+    fn config_error(pairs: &[(&str, &str)]) -> String {
+        match VoiceConfig::from_vars(vars(pairs)) {
+            Err(VoiceError::Config(message)) => message,
+            Err(other) => panic!("not a configuration error: {other}"),
+            Ok(_) => panic!("accepted: {pairs:?}"),
+        }
+    }
+
+    #[cfg(not(feature = "whisper"))]
+    #[test]
+    fn whisper_in_a_build_without_the_feature_says_how_to_build_it() {
+        let message = config_error(&[
+            ("OTBOR_STT", "whisper"),
+            ("OTBOR_WHISPER_MODEL", "/models/whisper-base-ct2"),
+        ]);
+        assert!(message.contains("--features whisper"), "{message}");
+        assert!(message.contains("make whisper"), "{message}");
+    }
+
+    #[cfg(feature = "whisper")]
+    #[test]
+    fn whisper_reads_its_model_language_and_threads_with_russian_on_one_thread_by_default() {
+        use crate::providers::whisper::WhisperLanguage;
+        let message = config_error(&[("OTBOR_STT", "whisper")]);
+        assert!(message.contains("OTBOR_WHISPER_MODEL"), "{message}");
+
+        let c = VoiceConfig::from_vars(vars(&[
+            ("OTBOR_STT", "whisper"),
+            ("OTBOR_WHISPER_MODEL", "/models/whisper-base-ct2"),
+        ]))
+        .unwrap();
+        let RecognizerChoice::Whisper(w) = c.recognizer else {
+            panic!("not whisper: {:?}", c.recognizer);
+        };
+        assert_eq!(w.model, PathBuf::from("/models/whisper-base-ct2"));
+        assert_eq!(w.language, WhisperLanguage::Code("ru".into()));
+        assert_eq!(w.threads, 1);
+
+        let c = VoiceConfig::from_vars(vars(&[
+            ("OTBOR_STT", "whisper"),
+            ("OTBOR_WHISPER_MODEL", "/m"),
+            ("OTBOR_WHISPER_LANGUAGE", "auto"),
+            ("OTBOR_WHISPER_THREADS", "2"),
+        ]))
+        .unwrap();
+        let RecognizerChoice::Whisper(w) = c.recognizer else {
+            panic!("not whisper");
+        };
+        assert_eq!(w.language, WhisperLanguage::Auto);
+        assert_eq!(w.threads, 2);
+
+        let message = config_error(&[
+            ("OTBOR_STT", "whisper"),
+            ("OTBOR_WHISPER_MODEL", "/m"),
+            ("OTBOR_WHISPER_THREADS", "many"),
+        ]);
+        assert!(message.contains("OTBOR_WHISPER_THREADS"), "{message}");
+    }
+
+    #[test]
+    fn an_unknown_recogniser_is_refused_with_the_list_of_known_ones() {
+        let message = config_error(&[("OTBOR_STT", "vosk")]);
+        assert!(
+            message.contains("fake, openai, yandex, salute or whisper"),
+            "{message}"
+        );
     }
 }

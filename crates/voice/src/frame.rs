@@ -65,6 +65,17 @@ pub struct SpeechAudio {
     pub audio: Audio,
 }
 
+/// 20 ms of the bot's speech (960 samples at 48 kHz), with its place in the sentence: what the
+/// output stage paces and the encoder turns into one packet.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SpeechChunk {
+    pub spoken: Spoken,
+    /// Index of this chunk in the sentence, and the sentence's chunk count.
+    pub index: u32,
+    pub count: u32,
+    pub samples: Vec<i16>,
+}
+
 /// One 20 ms Opus packet of the bot's speech, with its place in the sentence.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SpeechPacket {
@@ -120,6 +131,10 @@ pub enum Frame {
     InputOpus(Bytes),
     /// Candidate audio as PCM.
     InputAudio(Audio),
+    /// The voice activity detector heard confident speech for the barge-in duration, shorter
+    /// than the one that starts a turn: enough to stop the bot, not yet a turn. A data frame
+    /// for the same reason as the next.
+    UserSpeechOnset,
     /// The voice activity detector confirmed speech. A data frame on purpose: it marks a
     /// position in the audio stream, which it must not overtake.
     UserStartedSpeaking,
@@ -136,6 +151,8 @@ pub enum Frame {
     Reply(Reply),
     /// Synthesised speech of one sentence.
     OutputAudio(SpeechAudio),
+    /// 20 ms of it, let go by the output stage at the pace it is played.
+    OutputPcm(SpeechChunk),
     /// Encoded speech, ready for the transport.
     OutputOpus(SpeechPacket),
     /// The session ends after what is queued has been handled.
@@ -168,6 +185,7 @@ impl Frame {
             Frame::Error { .. } => "Error",
             Frame::InputOpus(_) => "InputOpus",
             Frame::InputAudio(_) => "InputAudio",
+            Frame::UserSpeechOnset => "UserSpeechOnset",
             Frame::UserStartedSpeaking => "UserStartedSpeaking",
             Frame::UserStoppedSpeaking => "UserStoppedSpeaking",
             Frame::UserSegment(_) => "UserSegment",
@@ -175,6 +193,7 @@ impl Frame {
             Frame::Transcription(_) => "Transcription",
             Frame::Reply(_) => "Reply",
             Frame::OutputAudio(_) => "OutputAudio",
+            Frame::OutputPcm(_) => "OutputPcm",
             Frame::OutputOpus(_) => "OutputOpus",
             Frame::End => "End",
         }

@@ -1,7 +1,8 @@
-//! The bot's audio leaving at the pace it is played: one 20 ms Opus packet per 20 ms, so that
+//! The bot's audio leaving at the pace it is played: each synthesised sentence is cut into
+//! 20 ms chunks and one chunk leaves every 20 ms (to the encoder, then the transport), so that
 //! the queue of unplayed speech stays here, where an interruption can drop it at once, rather
-//! than in the transport; and so that what has been played (hence heard) is known, sentence by
-//! sentence and packet by packet.
+//! than in the transport; so that what has been played (hence heard) is known, sentence by
+//! sentence and chunk by chunk; and so that only speech that is played is ever encoded.
 
 use std::collections::VecDeque;
 use std::time::Duration;
@@ -9,19 +10,27 @@ use std::time::Duration;
 use async_trait::async_trait;
 use tokio::time::Instant;
 
+use crate::codec::{OPUS_RATE, PACKET_SAMPLES};
 use crate::error::VoiceError;
-use crate::frame::{Frame, Heard, SpeechPacket};
+use crate::frame::{Frame, Heard, SpeechAudio, SpeechChunk, Spoken};
 use crate::ledger::SpeechLedger;
 use crate::pipeline::{Emitter, Stage};
 
 pub const PACKET_DURATION: Duration = Duration::from_millis(20);
 
+/// Where the last chunk played sits in its reply.
+struct Played {
+    spoken: Spoken,
+    index: u32,
+    count: u32,
+}
+
 pub struct OutputStage {
     ledger: SpeechLedger,
-    queue: VecDeque<SpeechPacket>,
+    queue: VecDeque<SpeechChunk>,
     next_send: Option<Instant>,
-    /// The utterance being played and the last packet played of it.
-    playing: Option<SpeechPacket>,
+    /// The utterance being played and the last chunk played of it.
+    playing: Option<Played>,
     played_packets: u64,
     /// Packets of utterances up to this one are dropped (they were interrupted).
     dropped_up_to: Option<u64>,
@@ -119,6 +128,29 @@ impl OutputStage {
         self.played_packets = 0;
         self.next_send = None;
     }
+
+    /// Queues a sentence as 20 ms chunks, the last one padded with silence.
+    fn enqueue(&mut self, speech: SpeechAudio) -> Result<(), VoiceError> {
+        if speech.audio.sample_rate != OPUS_RATE {
+            return Err(VoiceError::Audio(format!(
+                "speech at {} Hz reached the output (48 kHz expected)",
+                speech.audio.sample_rate
+            )));
+        }
+        let samples = &speech.audio.samples;
+        let count = samples.len().div_ceil(PACKET_SAMPLES) as u32;
+        for (index, part) in samples.chunks(PACKET_SAMPLES).enumerate() {
+            let mut chunk = part.to_vec();
+            chunk.resize(PACKET_SAMPLES, 0);
+            self.queue.push_back(SpeechChunk {
+                spoken: speech.spoken.clone(),
+                index: index as u32,
+                count,
+                samples: chunk,
+            });
+        }
+        Ok(())
+    }
 }
 
 #[async_trait]
@@ -129,15 +161,15 @@ impl Stage for OutputStage {
 
     async fn process(&mut self, frame: Frame, out: &mut Emitter) -> Result<(), VoiceError> {
         match frame {
-            Frame::OutputOpus(packet) => {
+            Frame::OutputAudio(speech) => {
                 if self
                     .dropped_up_to
-                    .is_some_and(|u| packet.spoken.utterance <= u)
+                    .is_some_and(|u| speech.spoken.utterance <= u)
                 {
                     return Ok(()); // the rest of an interrupted reply
                 }
-                self.queue.push_back(packet);
-                if self.next_send.is_none() {
+                self.enqueue(speech)?;
+                if self.next_send.is_none() && !self.queue.is_empty() {
                     self.next_send = Some(Instant::now());
                 }
             }
@@ -169,12 +201,12 @@ impl Stage for OutputStage {
 
     async fn on_deadline(&mut self, out: &mut Emitter) -> Result<(), VoiceError> {
         self.check_ledger(out);
-        let Some(packet) = self.queue.pop_front() else {
+        let Some(chunk) = self.queue.pop_front() else {
             self.stop_speaking(out);
             return Ok(());
         };
         let new_utterance =
-            self.playing.as_ref().map(|p| p.spoken.utterance) != Some(packet.spoken.utterance);
+            self.playing.as_ref().map(|p| p.spoken.utterance) != Some(chunk.spoken.utterance);
         if new_utterance {
             if let Some(prev) = self.playing.take() {
                 out.push(Frame::BotStoppedSpeaking {
@@ -184,12 +216,16 @@ impl Stage for OutputStage {
             self.played_packets = 0;
             self.ledger.set_bot_speaking(true);
             out.push(Frame::BotStartedSpeaking {
-                utterance: packet.spoken.utterance,
+                utterance: chunk.spoken.utterance,
             });
         }
         self.played_packets += 1;
-        self.playing = Some(packet.clone());
-        out.push(Frame::OutputOpus(packet));
+        self.playing = Some(Played {
+            spoken: chunk.spoken.clone(),
+            index: chunk.index,
+            count: chunk.count,
+        });
+        out.push(Frame::OutputPcm(chunk));
         // Keep to the schedule, but never try to catch up on a backlog after a stall.
         let now = Instant::now();
         let next = self.next_send.unwrap_or(now) + PACKET_DURATION;
@@ -201,35 +237,76 @@ impl Stage for OutputStage {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::frame::Spoken;
-    use crate::pipeline::Pipeline;
-    use bytes::Bytes;
+    use crate::frame::Audio;
+    use crate::pipeline::{Pipeline, harness};
     use std::sync::Arc;
 
     const REPLY: &str = "Расскажите о себе. Какой у вас опыт работы с Rust?";
 
-    /// Packets for the two sentences of REPLY: 10 for the first, 20 for the second.
+    /// The two sentences of REPLY: 200 ms (10 chunks) for the first, 400 ms for the second.
     fn packets(utterance: u64) -> Vec<Frame> {
         let reply: Arc<str> = REPLY.into();
         let first = "Расскажите о себе. ".chars().count();
         let second = REPLY.chars().count() - first;
-        let mut frames = Vec::new();
-        for (start, chars, count) in [(0, first, 10u32), (first, second, 20)] {
-            for index in 0..count {
-                frames.push(Frame::OutputOpus(SpeechPacket {
+        [(0, first, 10), (first, second, 20)]
+            .into_iter()
+            .map(|(start, chars, count)| {
+                Frame::OutputAudio(SpeechAudio {
                     spoken: Spoken {
                         utterance,
                         reply: reply.clone(),
                         sentence_start: start,
                         sentence_chars: chars,
                     },
-                    index,
-                    count,
-                    packet: Bytes::from_static(&[0xf8, 0xff, 0xfe]),
-                }));
-            }
-        }
+                    audio: Audio::new(vec![100; count * PACKET_SAMPLES], OPUS_RATE),
+                })
+            })
+            .collect()
+    }
+
+    fn played(frames: &[Frame]) -> usize {
         frames
+            .iter()
+            .filter(|f| matches!(f, Frame::OutputPcm(_)))
+            .count()
+    }
+
+    #[tokio::test]
+    async fn a_sentence_is_cut_into_numbered_20_ms_chunks_the_last_padded_with_silence() {
+        let mut stage = OutputStage::new(SpeechLedger::new());
+        let spoken = Spoken {
+            utterance: 7,
+            reply: "Добрый день.".into(),
+            sentence_start: 0,
+            sentence_chars: 12,
+        };
+        let audio = Audio::new(vec![500; PACKET_SAMPLES * 5 / 2], OPUS_RATE);
+        let out = harness::run(
+            &mut stage,
+            vec![Frame::OutputAudio(SpeechAudio {
+                spoken: spoken.clone(),
+                audio,
+            })],
+        )
+        .await;
+        // The harness runs no timers: nothing has been played yet.
+        assert!(out.is_empty());
+        let chunks: Vec<SpeechChunk> = stage.queue.iter().cloned().collect();
+        assert_eq!(chunks.len(), 3);
+        for (i, c) in chunks.iter().enumerate() {
+            assert_eq!((c.index, c.count, &c.spoken), (i as u32, 3, &spoken));
+            assert_eq!(c.samples.len(), PACKET_SAMPLES);
+        }
+        assert!(
+            chunks[2].samples[..PACKET_SAMPLES / 2]
+                .iter()
+                .all(|&s| s == 500)
+        );
+        assert!(
+            chunks[2].samples[PACKET_SAMPLES / 2..]
+                .iter()
+                .all(|&s| s == 0)
+        );
     }
 
     async fn collect_for(pipeline: &mut Pipeline, ms: u64) -> Vec<Frame> {
@@ -253,7 +330,7 @@ mod tests {
         let mut kinds = Vec::new();
         let until = start + Duration::from_millis(1_000);
         while let Ok(Some(f)) = tokio::time::timeout_at(until, p.recv()).await {
-            if matches!(f, Frame::OutputOpus(_)) {
+            if matches!(f, Frame::OutputPcm(_)) {
                 times.push((Instant::now() - start).as_millis());
                 if times.len() == 5 {
                     assert!(ledger.bot_speaking());
@@ -278,17 +355,11 @@ mod tests {
         }
         // 10 packets of the first sentence and 10 of the 20 of the second: 400 ms.
         let before = collect_for(&mut p, 390).await;
-        assert_eq!(
-            before
-                .iter()
-                .filter(|f| matches!(f, Frame::OutputOpus(_)))
-                .count(),
-            20
-        );
+        assert_eq!(played(&before), 20);
         p.send(Frame::Interruption);
         let after = collect_for(&mut p, 1_000).await;
         assert!(
-            after.iter().all(|f| !matches!(f, Frame::OutputOpus(_))),
+            after.iter().all(|f| !matches!(f, Frame::OutputPcm(_))),
             "audio after the interruption"
         );
         let heard = after
@@ -331,13 +402,7 @@ mod tests {
         }
         let later = collect_for(&mut p, 1_000).await;
         assert_eq!(later[0], Frame::Interruption);
-        assert_eq!(
-            later
-                .iter()
-                .filter(|f| matches!(f, Frame::OutputOpus(_)))
-                .count(),
-            30
-        );
+        assert_eq!(played(&later), 30);
         assert!(!later.iter().any(|f| matches!(f, Frame::BotInterrupted(_))));
     }
 
@@ -346,7 +411,7 @@ mod tests {
         let ledger = SpeechLedger::new();
         let mut p = Pipeline::spawn(vec![Box::new(OutputStage::new(ledger))]);
         let mut first = packets(1);
-        let late = first.split_off(10);
+        let late = first.split_off(1);
         for f in first {
             p.send(f);
         }
@@ -362,7 +427,7 @@ mod tests {
         let played: Vec<u64> = after
             .iter()
             .filter_map(|f| match f {
-                Frame::OutputOpus(s) => Some(s.spoken.utterance),
+                Frame::OutputPcm(s) => Some(s.spoken.utterance),
                 _ => None,
             })
             .collect();

@@ -2,18 +2,21 @@
 //! semantic model (smart-turn v3, Whisper features of the last 8 s) says whether the speaker
 //! has finished or is only pausing ("хм, дайте подумать..."), so a finished answer is taken
 //! after ~200 ms instead of a second; a longer silence ends the turn regardless. This stage
-//! also turns candidate speech over the bot's into an `Interruption` (barge-in).
+//! also turns candidate speech over the bot's into an `Interruption` (barge-in), at the VAD's
+//! early onset rather than at the start of the turn. The model's ONNX session is shared by the
+//! whole process (it keeps no state between calls).
 
 use std::path::Path;
+use std::sync::Arc;
 
 use async_trait::async_trait;
-use ort::session::Session;
 use ort::value::Tensor;
 
 use crate::error::VoiceError;
 use crate::features::{self, N_FRAMES, N_MELS};
 use crate::frame::Frame;
 use crate::ledger::SpeechLedger;
+use crate::onnx::SessionPool;
 use crate::pipeline::{Emitter, Stage};
 use crate::vad::VAD_RATE;
 
@@ -25,13 +28,21 @@ pub trait TurnModel: Send + 'static {
 
 /// smart-turn v3 (`smart-turn-v3.2-cpu.onnx` from the `pipecat-ai` wheel).
 pub struct SmartTurn {
-    session: Session,
+    session: Arc<SessionPool>,
 }
 
 impl SmartTurn {
+    /// Over the process's shared sessions of the model at `path`.
     pub fn load(path: &Path) -> Result<Self, VoiceError> {
         Ok(Self {
-            session: crate::onnx::session("smart-turn", path)?,
+            session: crate::onnx::shared("smart-turn", path)?,
+        })
+    }
+
+    /// With a session of its own (`OTBOR_VOICE_SHARED_MODELS=0`).
+    pub fn load_private(path: &Path) -> Result<Self, VoiceError> {
+        Ok(Self {
+            session: Arc::new(SessionPool::load("smart-turn", path, 1)?),
         })
     }
 }
@@ -44,16 +55,17 @@ impl TurnModel for SmartTurn {
         };
         let feats = features::log_mel(&features::last_eight_seconds(audio));
         let input = Tensor::from_array(([1usize, N_MELS, N_FRAMES], feats)).map_err(wrap)?;
-        let outputs = self
-            .session
-            .run(ort::inputs!["input_features" => input])
-            .map_err(wrap)?;
-        let (_, out) = outputs[0].try_extract_tensor::<f32>().map_err(wrap)?;
-        // The exported model ends in a sigmoid: its output is already a probability
-        // (pipecat's local_smart_turn_v3.py compares it with 0.5 directly).
-        out.first().copied().ok_or(VoiceError::ModelOutput {
-            model: "smart-turn",
-            message: "empty output".into(),
+        self.session.with(|session| {
+            let outputs = session
+                .run(ort::inputs!["input_features" => input])
+                .map_err(wrap)?;
+            let (_, out) = outputs[0].try_extract_tensor::<f32>().map_err(wrap)?;
+            // The exported model ends in a sigmoid: its output is already a probability
+            // (pipecat's local_smart_turn_v3.py compares it with 0.5 directly).
+            out.first().copied().ok_or(VoiceError::ModelOutput {
+                model: "smart-turn",
+                message: "empty output".into(),
+            })
         })
     }
 }
@@ -96,7 +108,15 @@ pub struct TurnStage {
     speaking: bool,
     silence: usize,
     last_end: Option<TurnEnd>,
+    /// Audio seen, in samples, and where in it an onset interrupted the bot: the start of the
+    /// same stretch of speech, which follows within ONSET_TO_START_MS, does not interrupt again.
+    position: usize,
+    barged_at: Option<usize>,
 }
+
+/// The longest the VAD's start follows the onset of the same speech (start_ms less
+/// barge_in_ms, with room to spare).
+const ONSET_TO_START_MS: u32 = 500;
 
 fn samples(ms: u32) -> usize {
     VAD_RATE as usize * ms as usize / 1000
@@ -113,7 +133,14 @@ impl TurnStage {
             speaking: false,
             silence: 0,
             last_end: None,
+            position: 0,
+            barged_at: None,
         }
+    }
+
+    fn interrupt_bot(&mut self, out: &mut Emitter) {
+        self.ledger.interrupt();
+        out.push(Frame::Interruption);
     }
 
     pub fn last_end(&self) -> Option<TurnEnd> {
@@ -155,6 +182,7 @@ impl Stage for TurnStage {
         match frame {
             Frame::InputAudio(audio) => {
                 let n = audio.samples.len();
+                self.position += n;
                 self.audio.extend_from_slice(&audio.samples);
                 // Between turns only the look-back is kept; during a turn up to 16 s, trimmed
                 // to the model's 8 s now and then rather than on every frame.
@@ -184,10 +212,21 @@ impl Stage for TurnStage {
 impl TurnStage {
     async fn on_event(&mut self, frame: Frame, out: &mut Emitter) -> Result<(), VoiceError> {
         match frame {
-            Frame::UserStartedSpeaking => {
+            Frame::UserSpeechOnset => {
                 if self.ledger.bot_speaking() {
-                    self.ledger.interrupt();
-                    out.push(Frame::Interruption);
+                    tracing::debug!("the candidate speaks over the bot; interrupting");
+                    self.interrupt_bot(out);
+                    self.barged_at = Some(self.position);
+                }
+                out.push(Frame::UserSpeechOnset);
+            }
+            Frame::UserStartedSpeaking => {
+                let onset_interrupted = self
+                    .barged_at
+                    .take()
+                    .is_some_and(|at| self.position - at <= samples(ONSET_TO_START_MS));
+                if self.ledger.bot_speaking() && !onset_interrupted {
+                    self.interrupt_bot(out);
                 }
                 self.in_turn = true;
                 self.speaking = true;
@@ -326,6 +365,56 @@ mod tests {
             ["Interruption", "UserStartedSpeaking"]
         );
         assert_eq!(ledger.interruptions(), 1);
+    }
+
+    #[tokio::test]
+    async fn a_speech_onset_over_the_bot_interrupts_it_and_the_turn_start_that_follows_does_not_again()
+     {
+        let ledger = SpeechLedger::new();
+        ledger.set_bot_speaking(true);
+        let (mut turn, _) = stage(vec![0.9], ledger.clone());
+        let mut frames = vec![Frame::UserSpeechOnset];
+        frames.extend(audio(100));
+        frames.push(Frame::UserStartedSpeaking);
+        let out = harness::run(&mut turn, frames).await;
+        let events: Vec<_> = harness::kinds(&out)
+            .into_iter()
+            .filter(|k| *k != "InputAudio")
+            .collect();
+        assert_eq!(
+            events,
+            ["Interruption", "UserSpeechOnset", "UserStartedSpeaking"]
+        );
+        assert_eq!(ledger.interruptions(), 1);
+    }
+
+    #[tokio::test]
+    async fn a_speech_onset_while_the_bot_is_silent_interrupts_nothing_and_starts_no_turn() {
+        let (mut turn, calls) = stage(vec![0.9], SpeechLedger::new());
+        let mut frames = vec![Frame::UserSpeechOnset];
+        frames.extend(audio(2_000));
+        let out = harness::run(&mut turn, frames).await;
+        assert_eq!(ended(&out), 0);
+        assert!(!out.iter().any(|f| matches!(f, Frame::Interruption)));
+        assert_eq!(calls.load(Ordering::SeqCst), 0);
+    }
+
+    #[tokio::test]
+    async fn an_old_onset_does_not_keep_a_later_start_over_the_bot_from_interrupting() {
+        let ledger = SpeechLedger::new();
+        ledger.set_bot_speaking(true);
+        let (mut turn, _) = stage(vec![0.9], ledger.clone());
+        // An onset that stopped the bot but was no turn; the bot speaks again (the line check)
+        // and the candidate talks over it without a confident onset.
+        let mut frames = vec![Frame::UserSpeechOnset];
+        frames.extend(audio(3_000));
+        frames.push(Frame::UserStartedSpeaking);
+        let out = harness::run(&mut turn, frames).await;
+        let interruptions = out
+            .iter()
+            .filter(|f| matches!(f, Frame::Interruption))
+            .count();
+        assert_eq!(interruptions, 2);
     }
 
     #[tokio::test]

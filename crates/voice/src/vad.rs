@@ -1,18 +1,22 @@
 //! Voice activity detection: Silero VAD (ONNX, through `ort`) gives a speech probability per
 //! 32 ms chunk of 16 kHz audio; a small state machine with start/stop thresholds and minimum
 //! durations turns those into "the candidate started / stopped speaking" and cuts out the
-//! speech segments, the only audio ever sent to speech recognition. Inference runs on the
-//! blocking pool so the async runtime never waits on the model.
+//! speech segments, the only audio ever sent to speech recognition. A shorter run of confident
+//! speech is announced on its own as the onset that may stop the bot (barge-in) before it is a
+//! turn. Every stream keeps its own recurrent state; the ONNX session itself is shared by the
+//! whole process. Inference runs on the blocking pool so the async runtime never waits on the
+//! model.
 
 use std::collections::VecDeque;
 use std::path::Path;
+use std::sync::Arc;
 
 use async_trait::async_trait;
-use ort::session::Session;
 use ort::value::Tensor;
 
 use crate::error::VoiceError;
 use crate::frame::{Audio, Frame};
+use crate::onnx::SessionPool;
 use crate::pipeline::{Emitter, Stage};
 
 pub const VAD_RATE: u32 = 16_000;
@@ -28,20 +32,36 @@ pub trait SpeechModel: Send + 'static {
     fn reset(&mut self);
 }
 
-/// Silero VAD (`silero_vad.onnx` from the PyPI `silero-vad` package).
+/// Silero VAD (`silero_vad.onnx` from the PyPI `silero-vad` package): one stream's state over
+/// a session that may serve many streams (in v5 the recurrent state is an input and an output
+/// of the model, so the session itself holds none).
 pub struct SileroVad {
-    session: Session,
+    session: Arc<SessionPool>,
     state: Vec<f32>,
     context: Vec<f32>,
 }
 
 impl SileroVad {
+    /// A stream over the process's shared sessions of the model at `path`.
     pub fn load(path: &Path) -> Result<Self, VoiceError> {
-        Ok(Self {
-            session: crate::onnx::session("silero-vad", path)?,
+        Ok(Self::over(crate::onnx::shared("silero-vad", path)?))
+    }
+
+    /// A stream with a session of its own (`OTBOR_VOICE_SHARED_MODELS=0`).
+    pub fn load_private(path: &Path) -> Result<Self, VoiceError> {
+        Ok(Self::over(Arc::new(SessionPool::load(
+            "silero-vad",
+            path,
+            1,
+        )?)))
+    }
+
+    fn over(session: Arc<SessionPool>) -> Self {
+        Self {
+            session,
             state: vec![0.0; 2 * 128],
             context: vec![0.0; CONTEXT],
-        })
+        }
     }
 }
 
@@ -59,28 +79,30 @@ impl SpeechModel for SileroVad {
         let input = Tensor::from_array(([1usize, CONTEXT + CHUNK], input)).map_err(wrap)?;
         let state = Tensor::from_array(([2usize, 1, 128], self.state.clone())).map_err(wrap)?;
         let sr = Tensor::from_array(((), vec![VAD_RATE as i64])).map_err(wrap)?;
-        let outputs = self
-            .session
-            .run(ort::inputs!["input" => input, "state" => state, "sr" => sr])
-            .map_err(wrap)?;
-        let (_, prob) = outputs["output"]
-            .try_extract_tensor::<f32>()
-            .map_err(wrap)?;
-        let (_, new_state) = outputs["stateN"]
-            .try_extract_tensor::<f32>()
-            .map_err(wrap)?;
-        if new_state.len() != self.state.len() || prob.is_empty() {
-            return Err(VoiceError::ModelOutput {
-                model: "silero-vad",
-                message: format!(
-                    "unexpected output sizes {} and {}",
-                    prob.len(),
-                    new_state.len()
-                ),
-            });
-        }
-        self.state.copy_from_slice(new_state);
-        Ok(prob[0])
+        let own_state = &mut self.state;
+        self.session.with(|session| {
+            let outputs = session
+                .run(ort::inputs!["input" => input, "state" => state, "sr" => sr])
+                .map_err(wrap)?;
+            let (_, prob) = outputs["output"]
+                .try_extract_tensor::<f32>()
+                .map_err(wrap)?;
+            let (_, new_state) = outputs["stateN"]
+                .try_extract_tensor::<f32>()
+                .map_err(wrap)?;
+            if new_state.len() != own_state.len() || prob.is_empty() {
+                return Err(VoiceError::ModelOutput {
+                    model: "silero-vad",
+                    message: format!(
+                        "unexpected output sizes {} and {}",
+                        prob.len(),
+                        new_state.len()
+                    ),
+                });
+            }
+            own_state.copy_from_slice(new_state);
+            Ok(prob[0])
+        })
     }
 
     fn reset(&mut self) {
@@ -88,6 +110,12 @@ impl SpeechModel for SileroVad {
         self.context.fill(0.0);
     }
 }
+
+/// Confident speech that stops the bot: three chunks (96 ms) at 0.8 or more. On espeak speech
+/// Silero gives 0.90 on the first chunk of the voice and 0.99 after; on bursts of noise
+/// (150 and 300 ms, a 30 ms click) it stayed under 0.2.
+pub const BARGE_IN_MS_DEFAULT: u32 = 96;
+pub const BARGE_IN_THRESHOLD_DEFAULT: f32 = 0.8;
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct VadParams {
@@ -97,6 +125,13 @@ pub struct VadParams {
     pub stop_threshold: f32,
     /// Speech must last this long before "started speaking" (a cough is not a turn).
     pub start_ms: u32,
+    /// Speech at or above `barge_in_threshold` for this long is announced as an onset, which
+    /// stops the bot if it is speaking; 0, or not less than `start_ms`, leaves barge-in to the
+    /// start of the turn.
+    pub barge_in_ms: u32,
+    /// The probability every chunk of the onset must reach: stricter than the start threshold,
+    /// so that a cough or a click does not cut the bot off.
+    pub barge_in_threshold: f32,
     /// Silence must last this long before "stopped speaking"; short, because the end-of-turn
     /// model then decides whether the candidate has finished.
     pub stop_ms: u32,
@@ -112,6 +147,8 @@ impl Default for VadParams {
             start_threshold: 0.5,
             stop_threshold: 0.35,
             start_ms: 200,
+            barge_in_ms: BARGE_IN_MS_DEFAULT,
+            barge_in_threshold: BARGE_IN_THRESHOLD_DEFAULT,
             stop_ms: 200,
             pre_roll_ms: 300,
             max_segment_ms: 25_000,
@@ -128,6 +165,10 @@ pub struct VadStage {
     speaking: bool,
     /// Consecutive speech (while quiet) or silence (while speaking) in samples.
     run: usize,
+    /// Consecutive confident speech while quiet, in samples, and whether this run's onset has
+    /// been announced.
+    confident: usize,
+    onset_sent: bool,
     pre_roll: VecDeque<i16>,
     segment: Vec<i16>,
 }
@@ -144,6 +185,8 @@ impl VadStage {
             pending: Vec::new(),
             speaking: false,
             run: 0,
+            confident: 0,
+            onset_sent: false,
             pre_roll: VecDeque::new(),
             segment: Vec::new(),
         }
@@ -173,16 +216,33 @@ impl VadStage {
             while self.pre_roll.len() > keep {
                 self.pre_roll.pop_front();
             }
+            if p >= self.params.barge_in_threshold {
+                self.confident += chunk.len();
+            } else {
+                self.confident = 0;
+            }
+            let barge_in =
+                self.params.barge_in_ms > 0 && self.params.barge_in_ms < self.params.start_ms;
+            if barge_in
+                && !self.onset_sent
+                && self.confident >= ms_to_samples(self.params.barge_in_ms)
+            {
+                self.onset_sent = true;
+                out.push(Frame::UserSpeechOnset);
+            }
             if p >= self.params.start_threshold {
                 self.run += chunk.len();
                 if self.run >= ms_to_samples(self.params.start_ms) {
                     self.speaking = true;
                     self.run = 0;
+                    self.confident = 0;
+                    self.onset_sent = false;
                     self.segment = self.pre_roll.drain(..).collect();
                     out.push(Frame::UserStartedSpeaking);
                 }
             } else {
                 self.run = 0;
+                self.onset_sent = false;
             }
         } else {
             self.segment.extend_from_slice(chunk);
@@ -308,7 +368,12 @@ mod tests {
             .collect();
         assert_eq!(
             events,
-            ["UserStartedSpeaking", "UserSegment", "UserStoppedSpeaking"]
+            [
+                "UserSpeechOnset",
+                "UserStartedSpeaking",
+                "UserSegment",
+                "UserStoppedSpeaking"
+            ]
         );
         let segment = out.iter().find_map(|f| match f {
             Frame::UserSegment(a) => Some(a.clone()),
@@ -337,11 +402,90 @@ mod tests {
         assert!((520..=576).contains(&ms), "started after {ms} ms");
     }
 
+    fn audio_before(out: &[Frame], event: &str) -> usize {
+        let samples: usize = out
+            .iter()
+            .take_while(|f| f.kind() != event)
+            .filter_map(|f| match f {
+                Frame::InputAudio(a) => Some(a.samples.len()),
+                _ => None,
+            })
+            .sum();
+        samples * 1000 / VAD_RATE as usize
+    }
+
     #[tokio::test]
-    async fn a_click_shorter_than_the_start_duration_is_not_speech() {
+    async fn confident_speech_is_announced_as_an_onset_after_the_barge_in_duration_then_as_a_start()
+    {
+        let mut vad = stage();
+        let out = harness::run(&mut vad, frames(&[silence(320), tone(1000)])).await;
+        // 320 ms of silence, then 96 ms (barge_in_ms) and 200 ms (start_ms) of speech, at 32 ms
+        // granularity.
+        let onset = audio_before(&out, "UserSpeechOnset");
+        let start = audio_before(&out, "UserStartedSpeaking");
+        assert!((416..=448).contains(&onset), "onset after {onset} ms");
+        assert!((520..=576).contains(&start), "started after {start} ms");
+        let onsets = out
+            .iter()
+            .filter(|f| matches!(f, Frame::UserSpeechOnset))
+            .count();
+        assert_eq!(onsets, 1);
+    }
+
+    #[tokio::test]
+    async fn a_click_shorter_than_the_start_duration_is_no_turn() {
         let mut vad = stage();
         let out = harness::run(&mut vad, frames(&[silence(500), tone(100), silence(1000)])).await;
+        assert!(
+            out.iter()
+                .all(|f| matches!(f, Frame::InputAudio(_) | Frame::UserSpeechOnset))
+        );
+    }
+
+    #[tokio::test]
+    async fn a_click_shorter_than_the_barge_in_duration_is_nothing_at_all() {
+        let mut vad = stage();
+        let out = harness::run(&mut vad, frames(&[silence(500), tone(40), silence(1000)])).await;
         assert!(out.iter().all(|f| matches!(f, Frame::InputAudio(_))));
+    }
+
+    /// Loud chunks score `p`, quiet ones 0.05.
+    struct Unsure {
+        p: f32,
+    }
+
+    impl SpeechModel for Unsure {
+        fn probability(&mut self, chunk: &[f32]) -> Result<f32, VoiceError> {
+            let loud = chunk.iter().any(|s| s.abs() > 0.01);
+            Ok(if loud { self.p } else { 0.05 })
+        }
+        fn reset(&mut self) {}
+    }
+
+    #[tokio::test]
+    async fn speech_below_the_barge_in_threshold_starts_a_turn_without_an_onset() {
+        let mut vad = VadStage::new(VadParams::default(), Box::new(Unsure { p: 0.6 }));
+        let out = harness::run(&mut vad, frames(&[silence(320), tone(1000), silence(500)])).await;
+        let events: Vec<_> = harness::kinds(&out)
+            .into_iter()
+            .filter(|k| *k != "InputAudio")
+            .collect();
+        assert_eq!(
+            events,
+            ["UserStartedSpeaking", "UserSegment", "UserStoppedSpeaking"]
+        );
+    }
+
+    #[tokio::test]
+    async fn with_barge_in_off_the_start_alone_is_announced() {
+        let params = VadParams {
+            barge_in_ms: 0,
+            ..VadParams::default()
+        };
+        let mut vad = VadStage::new(params, Box::new(LoudnessModel { level: 0.01 }));
+        let out = harness::run(&mut vad, frames(&[silence(320), tone(1000)])).await;
+        assert!(!out.iter().any(|f| matches!(f, Frame::UserSpeechOnset)));
+        assert!(out.iter().any(|f| matches!(f, Frame::UserStartedSpeaking)));
     }
 
     #[tokio::test]

@@ -1,8 +1,9 @@
 //! The worker side of the load tool, run as a child process (`otbor-voice-load --serve`) so
 //! that its CPU time and memory are the worker's alone: the API state on SQLite in a temporary
-//! directory, the media worker with the voice pipeline (`OTBOR_STT=fake`), its router on
-//! 127.0.0.1. It speaks JSON lines: on stdout `ready`, `invites` and `mark` (a stage's timing
-//! event, with the session's application id and the monotonic clock); on stdin commands.
+//! directory, the media worker with the voice pipeline (the fake recogniser, or the one that
+//! `OTBOR_STT` names, e.g. `whisper`), its router on 127.0.0.1. It speaks JSON lines: on stdout
+//! `ready`, `invites` and `mark` (a stage's timing event, with the session's application id and
+//! the monotonic clock); on stdin commands.
 
 use super::{Line, Mark, monotonic_ns};
 use otbor_api::{ApiConfig, AppState};
@@ -71,7 +72,7 @@ fn label(message: &str) -> Option<&'static str> {
         "asking the interviewer for the next words" => "ask",
         "the interviewer replied" => "replied",
         "sentence synthesised" => "synth",
-        "sentence encoded" => "encoded",
+        "first packet of a sentence encoded" => "encoded",
         _ => return None,
     })
 }
@@ -144,7 +145,12 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
 
     let answer = args.answer_text.clone();
     let conversation = VoiceConversation::from_vars(move |k| match k {
-        "OTBOR_STT" => Some("fake".into()),
+        "OTBOR_STT" => Some(
+            std::env::var("OTBOR_STT")
+                .ok()
+                .filter(|v| !v.is_empty())
+                .unwrap_or_else(|| "fake".into()),
+        ),
         "OTBOR_STT_FAKE_TEXT" => Some(answer.clone()),
         "OTBOR_TTS" => Some("espeak".into()),
         _ => std::env::var(k).ok().filter(|v| !v.is_empty()),
