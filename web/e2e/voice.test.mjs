@@ -292,7 +292,8 @@ describe("the voice and video interview", { skip: HAS_VOICE ? false : "the voice
     });
     assert.ok(bargeIn.length > 0, "the candidate spoke over the AI at least once");
     const worst = Math.max(...bargeIn);
-    assert.ok(worst < 1000, `the AI stopped within ${bargeIn.map((x) => Math.round(x)).join(", ")} ms of the candidate's speech`);
+    console.log(`barge-in in Chromium: ${bargeIn.map((x) => Math.round(x)).join(", ")} ms`);
+    assert.ok(worst < 600, `the AI stopped within ${bargeIn.map((x) => Math.round(x)).join(", ")} ms of the candidate's speech`);
     await page.getByTestId("voice-finish").click();
     await page.getByTestId("voice-finish-confirm").click();
     await page.getByTestId("interview-thanks").waitFor();
