@@ -137,7 +137,9 @@ pub fn open(path: &Path) -> anyhow::Result<Pool> {
     }
     let manager = SqliteConnectionManager::file(path).with_init(|c| {
         c.execute_batch(
-            "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON;",
+            // The busy timeout first: switching to WAL takes a lock, and the pool opens its
+            // connections side by side ("database is locked" otherwise).
+            "PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;",
         )
     });
     let pool = r2d2::Pool::builder()
