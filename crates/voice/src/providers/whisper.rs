@@ -1,6 +1,6 @@
 //! The local Whisper recogniser (`OTBOR_STT=whisper`, cargo feature `whisper`): Whisper base in
 //! CTranslate2 format (`scripts/whisper-setup.sh`), run in this process through ct2rs, offline
-//! and free. Inference is CPU work of a few hundred milliseconds a segment, so it runs on
+//! and free. Inference is CPU work of about a second a segment (2 cores), so it runs on
 //! tokio's blocking pool, one segment at a time (see `WhisperRecognizer`).
 
 use std::path::{Path, PathBuf};
