@@ -317,8 +317,9 @@ describe("the voice and video interview", { skip: HAS_VOICE ? false : "the voice
     await first.getByTestId("voice-finish").click();
     await first.getByTestId("voice-finish-confirm").click();
     await first.getByTestId("interview-thanks").waitFor();
-    // The slot is free again: the waiting page gets in by itself.
+    // The slot is free again: the waiting page gets in by itself, and is asked the question.
     await busy.getByTestId("voice-call").waitFor({ timeout: 60_000 });
+    await busy.waitForFunction(() => (document.querySelector('[data-testid="voice-transcript"]')?.textContent ?? "").length > 30, null, { timeout: 60_000 });
     await busy.getByTestId("voice-finish").click();
     await busy.getByTestId("voice-finish-confirm").click();
     await busy.getByTestId("interview-thanks").waitFor();

@@ -326,6 +326,18 @@ describe("finishing", () => {
     expect(h.snap().phase).toBe("finished");
   });
 
+  it("finished while the interview is still starting, ends it once it has started", async () => {
+    const replies = [apiError(409, "interview_not_started", "Интервью ещё не началось"), json(200, {})];
+    const h = harness({ finish: () => replies.shift()! });
+    h.session.start();
+    h.session.finish();
+    await settle();
+    expect(h.snap().phase).toBe("finishing");
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(h.log.filter((l) => l.endsWith("/finish"))).toHaveLength(2);
+    expect(h.snap().phase).toBe("finished");
+  });
+
   it("counts an interview already finished elsewhere as finished", async () => {
     const h = harness({ finish: () => apiError(409, "finished", "Интервью уже завершено") });
     h.session.start();

@@ -430,14 +430,20 @@ export class VoiceSession {
     this.set({ phase: "finished", problem: null, channelOpen: false, ai: null, pending: [] });
   }
 
-  private async finishOverHttp() {
+  private async finishOverHttp(tries = 0) {
     this.finishTimer = null;
     if (this.snap.phase === "finished") return;
     try {
       await finishByHttp(this.deps.fetch, this.token);
       this.end();
     } catch (err) {
-      // Already finished elsewhere: the result is the same.
+      // Finished while the offer that starts the interview is still on its way: finish once it
+      // has started (for up to ~10 s), so that no interview is left open behind a thank-you.
+      if (err instanceof ApiError && err.code === "interview_not_started" && tries < 10) {
+        this.finishTimer = this.deps.setTimeout(() => void this.finishOverHttp(tries + 1), 1000);
+        return;
+      }
+      // Already finished elsewhere (or never started): the result is the same.
       if (err instanceof ApiError && err.status === 409) return this.end();
       if (err instanceof ApiError && err.status === 410) return this.fail({ kind: "expired", message: err.message });
       this.set({
