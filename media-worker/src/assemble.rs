@@ -633,37 +633,28 @@ mod tests {
             .unwrap()
     }
 
+    /// `seconds` of ffmpeg's test picture (320x240, 25 fps) encoded with `encode` into `name`
+    /// under `dir`; the file's bytes.
+    async fn test_picture(dir: &Path, seconds: u32, name: &str, encode: &[&str]) -> Vec<u8> {
+        let out = dir.join(name);
+        let mut cmd = tokio::process::Command::new(ffmpeg());
+        cmd.args(["-nostdin", "-loglevel", "error", "-y", "-f", "lavfi"])
+            .args(["-i", "testsrc=size=320x240:rate=25", "-t", &seconds.to_string()])
+            .args(encode)
+            .arg(&out);
+        run(cmd).await.unwrap();
+        std::fs::read(&out).unwrap()
+    }
+
     /// Real VP8 frames (ffmpeg's test picture, 320x240, 25 fps, a key frame each second).
     async fn vp8_frames(dir: &Path, seconds: u32) -> Vec<Vec<u8>> {
-        let out = dir.join("source.ivf");
-        let mut cmd = tokio::process::Command::new(ffmpeg());
-        cmd.args([
-            "-nostdin",
-            "-loglevel",
-            "error",
-            "-y",
-            "-f",
-            "lavfi",
-            "-i",
-            "testsrc=size=320x240:rate=25",
-            "-t",
-            &seconds.to_string(),
-        ])
-        .args([
-            "-c:v",
-            "libvpx",
-            "-deadline",
-            "realtime",
-            "-cpu-used",
-            "8",
-            "-g",
-            "25",
-            "-f",
-            "ivf",
-        ])
-        .arg(&out);
-        run(cmd).await.unwrap();
-        let data = std::fs::read(&out).unwrap();
+        let data = test_picture(
+            dir,
+            seconds,
+            "source.ivf",
+            &["-c:v", "libvpx", "-deadline", "realtime", "-cpu-used", "8", "-g", "25", "-f", "ivf"],
+        )
+        .await;
         ivf_frames(&data)
             .unwrap()
             .1
@@ -845,35 +836,24 @@ mod tests {
     /// Real H.264 access units (libx264, 320x240, 25 fps, a key frame each second with its
     /// parameter sets), cut where each picture starts.
     async fn h264_access_units_of(dir: &Path, seconds: u32) -> Vec<Vec<u8>> {
-        let out = dir.join("source.h264");
-        let mut cmd = tokio::process::Command::new(ffmpeg());
-        cmd.args([
-            "-nostdin",
-            "-loglevel",
-            "error",
-            "-y",
-            "-f",
-            "lavfi",
-            "-i",
-            "testsrc=size=320x240:rate=25",
-            "-t",
-            &seconds.to_string(),
-        ])
-        .args([
-            "-c:v",
-            "libx264",
-            "-preset",
-            "ultrafast",
-            "-tune",
-            "zerolatency",
-            "-x264-params",
-            "keyint=25:repeat-headers=1",
-            "-f",
-            "h264",
-        ])
-        .arg(&out);
-        run(cmd).await.unwrap();
-        let data = std::fs::read(&out).unwrap();
+        let data = test_picture(
+            dir,
+            seconds,
+            "source.h264",
+            &[
+                "-c:v",
+                "libx264",
+                "-preset",
+                "ultrafast",
+                "-tune",
+                "zerolatency",
+                "-x264-params",
+                "keyint=25:repeat-headers=1",
+                "-f",
+                "h264",
+            ],
+        )
+        .await;
         let starts: Vec<usize> = (0..data.len().saturating_sub(3))
             .filter(|&i| data[i..i + 3] == [0, 0, 1])
             .collect();
