@@ -17,8 +17,8 @@ use crate::recording::{
 };
 use anyhow::{Context, bail};
 use bytes::Bytes;
-use otbor_api::AppState;
-use otbor_api::recordings::{AssembledFile, RecordingEntry, index_key};
+use otbor_app::AppState;
+use otbor_app::recordings::{AssembledFile, RecordingEntry, index_key};
 use otbor_domain::ports::{FileKey, FileStore};
 use std::io::{BufWriter, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
@@ -699,7 +699,7 @@ mod tests {
         ai.finish();
         drop(ai);
         sink.mark(
-            otbor_api::recordings::MarkKind::Question,
+            otbor_app::recordings::MarkKind::Question,
             1,
             "Расскажите о себе",
         );

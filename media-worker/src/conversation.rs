@@ -4,7 +4,7 @@
 
 use crate::protocol::{AiState, ClientEvent, ServerEvent};
 use crate::session::{Conversation, MediaIo, SessionContext};
-use otbor_api::interview::{InterviewView, answer_heard, finish_interview, token_hash};
+use otbor_app::interview::{InterviewView, answer_heard, finish_interview, token_hash};
 
 /// The waiting question of the interview and its turn number.
 pub fn waiting_question(view: &InterviewView) -> Option<ServerEvent> {

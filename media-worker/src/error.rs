@@ -4,13 +4,14 @@
 use crate::sdp::OfferError;
 use axum::http::{HeaderValue, StatusCode, header::RETRY_AFTER};
 use axum::response::{IntoResponse, Response};
-use otbor_api::error::{ApiError, ErrorBody, ErrorDetail, lang};
+use otbor_app::error::{AppError, ErrorBody, ErrorDetail, lang};
+use otbor_http::error::ApiError;
 use std::time::Duration;
 
 #[derive(Debug, thiserror::Error)]
 pub enum RtcError {
     #[error(transparent)]
-    Api(#[from] ApiError),
+    App(#[from] AppError),
     #[error(transparent)]
     Offer(#[from] OfferError),
     #[error("every session slot is taken")]
@@ -21,14 +22,14 @@ pub enum RtcError {
 
 impl From<otbor_domain::ports::StoreError> for RtcError {
     fn from(e: otbor_domain::ports::StoreError) -> Self {
-        RtcError::Api(e.into())
+        RtcError::App(e.into())
     }
 }
 
 impl RtcError {
     pub fn status(&self) -> StatusCode {
         match self {
-            RtcError::Api(e) => e.status(),
+            RtcError::App(e) => e.status(),
             RtcError::Offer(_) => StatusCode::UNPROCESSABLE_ENTITY,
             RtcError::Busy { .. } => StatusCode::SERVICE_UNAVAILABLE,
             RtcError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -40,8 +41,8 @@ impl IntoResponse for RtcError {
     fn into_response(self) -> Response {
         let l = lang();
         let (code, message) = match self {
-            RtcError::Api(e) => return e.into_response(),
-            RtcError::Internal(e) => return ApiError::Internal(e).into_response(),
+            RtcError::App(e) => return ApiError(e).into_response(),
+            RtcError::Internal(e) => return ApiError(AppError::Internal(e)).into_response(),
             RtcError::Offer(OfferError::Malformed { ru, en }) => {
                 ("bad_sdp", l.pick(format!("некорректное описание сеанса (SDP): {ru}"), format!("invalid session description (SDP): {en}")))
             }

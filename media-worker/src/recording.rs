@@ -7,7 +7,7 @@
 
 use bytes::{BufMut, Bytes, BytesMut};
 use chrono::{DateTime, Utc};
-use otbor_api::recordings::{AssembledFile, ChapterMark, MarkKind};
+use otbor_app::recordings::{AssembledFile, ChapterMark, MarkKind};
 use otbor_domain::ports::{FileKey, FileStore};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;

@@ -4,8 +4,8 @@
 
 use crate::protocol::{ClientEvent, ServerEvent};
 use bytes::Bytes;
-use otbor_api::AppState;
-use otbor_api::interview::InterviewView;
+use otbor_app::AppState;
+use otbor_app::interview::InterviewView;
 use otbor_domain::Lang;
 use otbor_domain::ids::ApplicationId;
 use std::sync::Arc;

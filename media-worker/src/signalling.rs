@@ -5,14 +5,12 @@
 use crate::error::RtcError;
 use crate::worker::Worker;
 use axum::Router;
-use axum::extract::{DefaultBodyLimit, Path, Request, State};
-use axum::http::header::ACCEPT_LANGUAGE;
-use axum::middleware::{self, Next};
-use axum::response::{IntoResponse, Response};
-use otbor_api::error::{ApiError, ErrorBody, LANG};
-use otbor_api::extract::Json;
-use otbor_api::interview::current;
-use otbor_domain::Lang;
+use axum::extract::{DefaultBodyLimit, Path, State};
+use axum::middleware::{self};
+use axum::response::IntoResponse;
+use otbor_http::error::{ApiError, AppError, ErrorBody};
+use otbor_http::extract::Json;
+use otbor_app::interview::current;
 use serde::{Deserialize, Serialize};
 use tower_http::catch_panic::CatchPanicLayer;
 use utoipa_axum::router::OpenApiRouter;
@@ -35,29 +33,15 @@ pub fn router(worker: Worker) -> Router {
     routes
         .with_state(worker)
         .layer(DefaultBodyLimit::max(MAX_OFFER_BODY))
-        .layer(middleware::from_fn(language))
+        .layer(middleware::from_fn(otbor_http::language))
         .layer(CatchPanicLayer::custom(|_| {
-            ApiError::Internal(anyhow::anyhow!("a signalling handler panicked")).into_response()
+            ApiError(AppError::Internal(anyhow::anyhow!("a signalling handler panicked"))).into_response()
         }))
 }
 
 /// The OpenAPI document of the signalling routes.
 pub fn openapi() -> utoipa::openapi::OpenApi {
     api().split_for_parts().1
-}
-
-/// Picks the language of messages from `Accept-Language`, as the API does.
-async fn language(req: Request, next: Next) -> Response {
-    let lang = req
-        .headers()
-        .get(ACCEPT_LANGUAGE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| {
-            v.split(',')
-                .find_map(|part| Lang::parse(part.split(';').next()?.trim().get(..2)?))
-        })
-        .unwrap_or_default();
-    LANG.scope(lang, next.run(req)).await
 }
 
 #[derive(Serialize, Deserialize, utoipa::ToSchema)]

@@ -12,10 +12,10 @@ use crate::sdp::{OfferError, check_offer};
 use crate::session::{
     AudioOut, Conversation, EventsOut, InboundAudio, MediaIo, OutboundFrame, SessionContext,
 };
-use otbor_api::AppState;
-use otbor_api::error::{ApiError, LANG};
-use otbor_api::interview::{current, start_interview};
-use otbor_api::recordings::MarkKind;
+use otbor_app::AppState;
+use otbor_app::error::{AppError, LANG};
+use otbor_app::interview::{current, start_interview};
+use otbor_app::recordings::MarkKind;
 use otbor_domain::ids::ApplicationId;
 use otbor_domain::interview::Channel;
 use otbor_domain::secret::TokenHash;
@@ -187,10 +187,10 @@ impl Worker {
         let inner = &self.inner;
         let view = current(&inner.api, token).await?;
         if !view.consent_given {
-            return Err(ApiError::from(DomainError::ConsentRequired).into());
+            return Err(AppError::from(DomainError::ConsentRequired).into());
         }
         if view.chat.as_ref().is_some_and(|c| c.finished) {
-            return Err(ApiError::InterviewFinished.into());
+            return Err(AppError::InterviewFinished.into());
         }
         check_offer(sdp)?;
         let application_id = inner
@@ -199,7 +199,7 @@ impl Worker {
             .invite_by_token(&TokenHash::of(token))
             .await?
             .and_then(|i| i.application_id)
-            .ok_or_else(|| RtcError::Api(DomainError::ConsentRequired.into()))?;
+            .ok_or_else(|| RtcError::App(DomainError::ConsentRequired.into()))?;
         let admission = self.admit(application_id)?;
         let session_id = Uuid::now_v7();
         tracing::Span::current().record("session_id", tracing::field::display(session_id));
@@ -236,7 +236,7 @@ impl Worker {
             application_id,
             token: Arc::from(token),
             api: inner.api.clone(),
-            lang: otbor_api::error::lang(),
+            lang: otbor_app::error::lang(),
             interview: Arc::new(view),
         };
         let sdp = opened.answer.clone();
@@ -513,9 +513,7 @@ async fn run_session(
                 }
                 if now >= next_link_check {
                     next_link_check = now + config.link_check;
-                    if let Err(e) = current(&inner.api, &token).await
-                        && e.status() == axum::http::StatusCode::GONE
-                    {
+                    if let Err(AppError::Gone | AppError::Domain(DomainError::InviteExpired)) = current(&inner.api, &token).await {
                         break EndReason::Expired;
                     }
                 }

@@ -92,7 +92,7 @@ async fn a_spoken_interview_reaches_the_evaluation_through_the_voice_pipeline() 
     assert!(!cut_short.is_empty(), "{turns}");
     assert!(cut_short.iter().all(|h| !h.is_empty()), "{cut_short:?}");
 
-    otbor_api::evaluation::evaluate_interview(st, otbor_domain::jobs::EvaluateInterview { application_id: invite.application_id }).await.unwrap();
+    otbor_app::evaluation::evaluate_interview(st, otbor_domain::jobs::EvaluateInterview { application_id: invite.application_id }).await.unwrap();
     let app = st.records.get_application(invite.application_id).await.unwrap().unwrap();
     assert_eq!(app.status, otbor_domain::application::Status::AwaitingManagerDecision);
     assert!(st.records.get_evaluation(invite.application_id).await.unwrap().is_some());

@@ -55,9 +55,9 @@ async fn main() -> anyhow::Result<()> {
     }
     let started = Instant::now();
     for (i, id) in ids.iter().enumerate() {
-        otbor_api::notify::raise(
+        otbor_app::notify::raise(
             &st,
-            otbor_api::notify::Notice {
+            otbor_app::notify::Notice {
                 event: EventKind::InterviewThanks,
                 recipient: Recipient::Candidate(*id),
                 key: format!("bench/{i}"),

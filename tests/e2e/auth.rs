@@ -114,3 +114,27 @@ async fn the_environment_creates_the_first_admin_only_in_an_empty_store() {
     assert_eq!(users.items[0].email.as_str(), ADMIN_EMAIL);
     drop(built);
 }
+
+#[tokio::test]
+async fn repeated_wrong_passwords_make_the_address_wait_with_retry_after_and_a_right_one_clears_the_count() {
+    let app = spawn_app().await;
+    let anon = app.anonymous();
+    let wrong = json!({"email": ADMIN_EMAIL, "password": "not-the-password-1"});
+    for _ in 0..otbor_app::login::FREE_FAILURES {
+        assert_eq!(anon.post("/api/auth/login", wrong.clone()).await.error(401), "bad_credentials");
+    }
+    // Now the address waits, even with the right password, and no hash is computed.
+    let locked = anon.post("/api/auth/login", json!({"email": ADMIN_EMAIL.to_uppercase(), "password": ADMIN_PASSWORD})).await;
+    let retry: u64 = locked.headers.get("retry-after").expect("Retry-After").to_str().unwrap().parse().unwrap();
+    assert!((1..=2).contains(&retry), "{retry}");
+    let message = locked.body["error"]["message"].as_str().unwrap().to_string();
+    assert_eq!(locked.error(429), "too_many_attempts");
+    assert!(message.contains("try again in 1 s") || message.contains("попробуйте снова через 1 секунду"), "{message}");
+    // Another address is not affected.
+    assert_eq!(anon.post("/api/auth/login", json!({"email": "someone@otbor.local", "password": "x"})).await.error(401), "bad_credentials");
+
+    tokio::time::sleep(std::time::Duration::from_millis(retry * 1000 + 100)).await;
+    anon.post("/api/auth/login", json!({"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD})).await.expect(200);
+    // The count starts again from zero.
+    assert_eq!(anon.post("/api/auth/login", wrong).await.error(401), "bad_credentials");
+}

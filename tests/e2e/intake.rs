@@ -7,7 +7,7 @@ use otbor::worker::Worker;
 use serde_json::{Value, json};
 
 pub fn dev(path: &str) -> std::path::PathBuf {
-    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/data/dev").join(path)
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/dev").join(path)
 }
 
 fn ground_truth(id: &str) -> Value {

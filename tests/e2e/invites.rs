@@ -43,7 +43,7 @@ async fn a_personal_invite_opens_only_its_own_interview() {
 }
 
 #[tokio::test]
-async fn an_open_link_creates_the_candidate_and_the_application_on_consent_once() {
+async fn an_open_link_gives_each_person_who_consents_a_candidate_an_application_and_a_link_of_their_own() {
     let app = spawn_app().await;
     let (manager, _) = app.user("manager").await;
     let v = vacancy(&manager, "Data Analyst").await;
@@ -57,18 +57,54 @@ async fn an_open_link_creates_the_candidate_and_the_application_on_consent_once(
     missing.error(422);
     let no_contact = anon.post(&format!("/api/interview/{t}/consent"), json!({"consent": true, "full_name": "Сергей Лебедев"})).await;
     assert_eq!(no_contact.error(422), "validation");
-    let done = anon
+    let first = anon
         .post(&format!("/api/interview/{t}/consent"), json!({"consent": true, "full_name": "Сергей Лебедев", "phone": "+7 916 000-11-22"}))
         .await
         .expect(200);
-    assert_eq!(done["candidate_name"], "Сергей Лебедев");
-    assert_eq!(done["status"], "awaiting_response");
-    let again = anon.post(&format!("/api/interview/{t}/consent"), json!({"consent": true, "full_name": "Кто-то Другой", "phone": "+79160001123"})).await.expect(200);
-    assert_eq!(again["candidate_name"], "Сергей Лебедев", "a used open link stays bound to its first candidate");
+    assert_eq!(first["candidate_name"], "Сергей Лебедев");
+    assert_eq!(first["status"], "awaiting_response");
+    let own = first["personal_token"].as_str().expect("the person gets a link of their own").to_string();
+    assert_ne!(own, t);
+
+    // The open link shows the next person a blank form, never the first person's details,
+    // and cannot be used to answer as them.
+    let blank = anon.get(&format!("/api/interview/{t}")).await.expect(200);
+    assert!(blank["candidate_name"].is_null(), "{blank}");
+    assert_eq!(blank["consent_given"], false);
+    assert!(blank["chat"].is_null());
+    assert_eq!(anon.post(&format!("/api/interview/{t}/start"), json!({})).await.error(422), "validation");
+
+    // The first person's interview goes on at their own link.
+    let started = anon.post(&format!("/api/interview/{own}/start"), json!({})).await.expect(200);
+    assert_eq!(started["candidate_name"], "Сергей Лебедев");
+    assert!(started["chat"]["question"].is_string());
+
+    let second = anon.post(&format!("/api/interview/{t}/consent"), json!({"consent": true, "full_name": "Ольга Петрова", "phone": "+79160001123"})).await.expect(200);
+    assert_eq!(second["candidate_name"], "Ольга Петрова", "a second person is a second candidate");
+    assert!(second["chat"].is_null(), "and sees no one else's interview");
+    assert_ne!(second["personal_token"], first["personal_token"]);
+
     let list = manager.get(&format!("/api/applications?vacancy_id={}", id(&v))).await.expect(200);
-    assert_eq!(list["total"], 1);
+    assert_eq!(list["total"], 2);
     let h = manager.get(&format!("/api/applications/{}/history", list["items"][0]["id"].as_str().unwrap())).await.expect(200);
     assert_eq!(h["items"][0]["actor"]["kind"], "candidate");
+}
+
+#[tokio::test]
+async fn closing_a_vacancy_closes_its_links() {
+    let app = spawn_app().await;
+    let (manager, _) = app.user("manager").await;
+    let (recruiter, _) = app.user("recruiter").await;
+    let v = vacancy(&manager, "Closing").await;
+    let c = recruiter.post("/api/candidates", json!({"full_name": "Анна Морозова", "email": "anna.closing@example.ru"})).await.expect(201);
+    let inv = recruiter.post(&format!("/api/vacancies/{}/invites", id(&v)), json!({"candidate_id": c["id"], "send": false})).await.expect(201);
+    let t = inv["token"].as_str().unwrap();
+    let anon = app.anonymous();
+    anon.post(&format!("/api/interview/{t}/consent"), json!({"consent": true})).await.expect(200);
+    manager.post(&format!("/api/vacancies/{}/close", id(&v)), json!({})).await.expect(200);
+    let shown = anon.get(&format!("/api/interview/{t}")).await.expect(200);
+    assert_eq!(shown["vacancy_closed"], true);
+    assert_eq!(anon.post(&format!("/api/interview/{t}/start"), json!({})).await.error(409), "vacancy_closed");
 }
 
 #[tokio::test]

@@ -59,7 +59,7 @@ async fn resume_ingest_reads_the_uploaded_file_from_an_s3_event_once_however_oft
     let app = spawn_app().await;
     let st = &app.built.state;
     let admin = app.admin().await;
-    let body = std::fs::read(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/data/dev/bad_inputs/resume_cp1251.txt")).unwrap();
+    let body = std::fs::read(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/dev/bad_inputs/resume_cp1251.txt")).unwrap();
     // The browser asked for an upload URL and sent the file straight to the store.
     let ticket = admin.post("/api/uploads", serde_json::json!({"file_name": "cv.txt", "content_type": "text/plain", "size": body.len()})).await.expect(201);
     let upload_id: otbor_domain::ids::UploadId = ticket["upload"]["id"].as_str().unwrap().parse().unwrap();

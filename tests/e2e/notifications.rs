@@ -241,10 +241,10 @@ async fn reminders_go_once_to_unused_links_and_managers_get_one_digest_a_day() {
     drain(&app).await;
 
     let st = &app.built.state;
-    let first = otbor_api::notices::run_schedule(st, 0).await.unwrap();
+    let first = otbor_app::notices::run_schedule(st, 0).await.unwrap();
     assert_eq!(first.reminders, 1, "only the unused link is reminded");
     assert_eq!(first.digests, 1, "one manager waits on a decision");
-    let again = otbor_api::notices::run_schedule(st, 0).await.unwrap();
+    let again = otbor_app::notices::run_schedule(st, 0).await.unwrap();
     assert_eq!(again.reminders, 0);
     drain(&app).await;
     let admin = app.admin().await;
@@ -371,7 +371,7 @@ async fn a_blocked_bot_fails_that_message_and_unlinks_the_chat() {
     recruiter.send(reqwest::Method::PUT, "/api/me/notifications", Some(json!({"lang": "ru", "channels": {"upload_failed": ["telegram"]}}))).await.expect(200);
     let me = recruiter.get("/api/auth/me").await.expect(200);
     let user_id = me["user"]["id"].as_str().unwrap();
-    let notice = otbor_api::notify::Notice {
+    let notice = otbor_app::notify::Notice {
         event: otbor_domain::notify::EventKind::UploadFailed,
         recipient: otbor_domain::notify::Recipient::User(user_id.parse().unwrap()),
         key: "upload-failed/test".into(),
@@ -379,8 +379,8 @@ async fn a_blocked_bot_fails_that_message_and_unlinks_the_chat() {
         vars: otbor_notify::templates::sample_variables(otbor_domain::notify::EventKind::UploadFailed, otbor_domain::Lang::Ru),
         lang: None,
     };
-    otbor_api::notify::raise(&app.built.state, notice.clone()).await;
-    otbor_api::notify::raise(&app.built.state, notice).await;
+    otbor_app::notify::raise(&app.built.state, notice.clone()).await;
+    otbor_app::notify::raise(&app.built.state, notice).await;
     drain(&app).await;
     let admin = app.admin().await;
     let all = admin.get("/api/notifications").await.expect(200);

@@ -235,7 +235,7 @@ async fn expired_recordings_are_deleted_from_the_recordings_bucket() {
     let new = "0190a000-0000-7000-8000-000000000014";
     store_recording(&app, &application, old, chrono::Utc::now() - chrono::Duration::days(91)).await;
     store_recording(&app, &application, new, chrono::Utc::now()).await;
-    assert_eq!(otbor_api::recordings::delete_expired(st).await.unwrap(), 1);
+    assert_eq!(otbor_app::recordings::delete_expired(st).await.unwrap(), 1);
     for name in ["candidate-audio-00000.ogg", "candidate-video-00000.ivf", "recording.webm", "manifest.json"] {
         let gone = FileKey::parse(&format!("recordings/{application}/{old}/{name}")).unwrap();
         assert_eq!(st.recordings.size(&gone).await.unwrap(), None, "{name} deleted from the bucket");
@@ -292,7 +292,7 @@ async fn the_scheduler_deletes_recordings_older_than_the_retention_period_and_ke
     let stale_link = manager.get(&format!("/api/applications/{application}/recordings")).await.expect(200);
     assert_eq!(stale_link["recordings"].as_array().unwrap().len(), 2);
 
-    let report = otbor_api::notices::run_schedule(st, 25).await.unwrap();
+    let report = otbor_app::notices::run_schedule(st, 25).await.unwrap();
     assert_eq!(report.recordings_deleted, 1);
     for name in ["candidate-audio-00000.ogg", "candidate-video-00000.ivf", "recording.webm", "manifest.json"] {
         let gone = FileKey::parse(&format!("recordings/{application}/{old}/{name}")).unwrap();
@@ -304,7 +304,7 @@ async fn the_scheduler_deletes_recordings_older_than_the_retention_period_and_ke
     let list = manager.get(&format!("/api/applications/{application}/recordings")).await.expect(200);
     let sessions: Vec<&str> = list["recordings"].as_array().unwrap().iter().map(|r| r["session_id"].as_str().unwrap()).collect();
     assert_eq!(sessions, [new]);
-    assert_eq!(otbor_api::recordings::delete_expired(st).await.unwrap(), 0, "a second run finds nothing");
+    assert_eq!(otbor_app::recordings::delete_expired(st).await.unwrap(), 0, "a second run finds nothing");
 }
 
 #[tokio::test]

@@ -1,14 +1,15 @@
 //! Browser tests of resume intake: many files at once (dropped and picked), refusals before
 //! sending, the uploads page with done and failed files, the profile read from a resume with its
 //! provenance and red flags, and the per-requirement evidence of a recommendation.
-//! The resumes are read from the shared dev set (`../shared/data/dev` from the repository root).
+//! The resumes are the synthetic ones committed in `tests/fixtures/dev` from the repository root
+//! (`OTBOR_DEV_DATA` names another copy of the dev set).
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { after, before, describe, test } from "node:test";
 import { launch, login, newPage, shot } from "./helpers.mjs";
 
-const DEV = process.env.OTBOR_DEV_DATA ?? fileURLToPath(new URL("../../../shared/data/dev/", import.meta.url));
+const DEV = process.env.OTBOR_DEV_DATA ?? fileURLToPath(new URL("../../tests/fixtures/dev/", import.meta.url));
 const dev = (rel) => `${DEV.replace(/\/$/, "")}/${rel}`;
 
 const GOOD = dev("resumes/dev-r001_Sultanova_Aygerim_resume.pdf");

@@ -2,9 +2,9 @@
 //! (validated by the domain, written conditionally), read its history.
 
 use crate::auth::Staff;
-use crate::error::{ApiError, ApiResult, ErrorBody, What};
+use crate::error::{ApiResult, ErrorBody, What, AppError};
 use crate::extract::{Json, Query, parse_id};
-use crate::state::AppState;
+use otbor_app::AppState;
 use crate::vacancies;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -96,7 +96,7 @@ pub struct NewApplication {
     responses((status = 201, body = ApplicationView), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 async fn create_application(State(st): State<AppState>, staff: Staff, Json(req): Json<NewApplication>) -> ApiResult<(StatusCode, axum::Json<ApplicationView>)> {
     staff.authorize(Action::WorkWithCandidates)?;
-    let candidate = st.records.get_candidate(req.candidate_id).await?.ok_or(ApiError::NotFound(What::Candidate))?;
+    let candidate = st.records.get_candidate(req.candidate_id).await?.ok_or(AppError::NotFound(What::Candidate))?;
     let vacancy = vacancies::load(&st, req.vacancy_id).await?;
     vacancy.ensure_open()?;
     let (app, first) = Application::new(candidate.id, vacancy.id, &staff.actor(), st.clock.now());
@@ -122,11 +122,11 @@ pub struct TransitionRequest {
     responses((status = 200, body = ApplicationView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn transition(State(st): State<AppState>, staff: Staff, Path(id): Path<String>, Json(req): Json<TransitionRequest>) -> ApiResult<axum::Json<ApplicationView>> {
     staff.authorize(Action::WorkWithCandidates)?;
-    let app = st.records.get_application(parse_id(&id)?).await?.ok_or(ApiError::NotFound(What::Application))?;
+    let app = st.records.get_application(parse_id(&id)?).await?.ok_or(AppError::NotFound(What::Application))?;
     if req.expected_version.is_some_and(|v| v != app.version) {
-        return Err(ApiError::Conflict);
+        return Err(AppError::Conflict.into());
     }
-    crate::evaluation::check_against_recommendation(&st, &app, req.to, req.reason.as_deref()).await?;
+    otbor_app::evaluation::check_against_recommendation(&st, &app, req.to, req.reason.as_deref()).await?;
     let vacancy = vacancies::load(&st, app.vacancy_id).await?;
     let (next, entry) = app.transition(req.to, &staff.actor(), vacancy.manager_id, req.reason.as_deref(), st.clock.now())?;
     st.records.transition_application(&next, app.version, &entry).await?;
@@ -150,6 +150,6 @@ pub struct HistoryView {
 async fn history(State(st): State<AppState>, staff: Staff, Path(id): Path<String>) -> ApiResult<axum::Json<HistoryView>> {
     staff.authorize(Action::ReadPipeline)?;
     let id = parse_id(&id)?;
-    st.records.get_application(id).await?.ok_or(ApiError::NotFound(What::Application))?;
+    st.records.get_application(id).await?.ok_or(AppError::NotFound(What::Application))?;
     Ok(axum::Json(HistoryView { items: st.records.history(id).await? }))
 }

@@ -2,12 +2,10 @@
 //! 256-bit random token stored only as a hash; a CSRF token that state-changing requests
 //! send back in `X-CSRF-Token`.
 
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, AppError, AppResult};
 use crate::extract::Json;
-use crate::state::AppState;
+use otbor_app::AppState;
 use crate::users::UserView;
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
-use argon2::Argon2;
 use axum::extract::{FromRef, FromRequestParts, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
@@ -18,8 +16,6 @@ use otbor_domain::permissions::{Action, authorize};
 use otbor_domain::ports::Records;
 use otbor_domain::secret::{TokenHash, new_token};
 use otbor_domain::user::{Role, Session, User};
-use otbor_domain::values::Email;
-use rand::RngCore;
 use serde::{Deserialize, Serialize};
 use subtle::ConstantTimeEq;
 use utoipa_axum::router::OpenApiRouter;
@@ -32,34 +28,6 @@ pub const CSRF_HEADER: &str = "x-csrf-token";
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(login)).routes(routes!(logout)).routes(routes!(me))
 }
-
-/// Hashes a password with argon2id on the blocking pool (it takes tens of milliseconds).
-pub async fn hash_password(password: String) -> ApiResult<String> {
-    tokio::task::spawn_blocking(move || {
-        let mut salt = [0u8; 16];
-        rand::rng().fill_bytes(&mut salt);
-        let salt = SaltString::encode_b64(&salt).map_err(|e| anyhow::anyhow!("salt: {e}"))?;
-        Argon2::default()
-            .hash_password(password.as_bytes(), &salt)
-            .map(|h| h.to_string())
-            .map_err(|e| anyhow::anyhow!("hashing a password: {e}"))
-    })
-    .await
-    .map_err(|e| ApiError::Internal(e.into()))?
-    .map_err(ApiError::Internal)
-}
-
-async fn verify_password(password: String, hash: String) -> bool {
-    tokio::task::spawn_blocking(move || {
-        PasswordHash::new(&hash).is_ok_and(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
-    })
-    .await
-    .unwrap_or(false)
-}
-
-/// A hash to verify against when the email is unknown, so that a wrong email takes as long
-/// as a wrong password.
-const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$3ySj0v0CqFdGlrXgcHpWNR0K8PjvSTl4ppGY4PD4dW0";
 
 #[derive(Deserialize, utoipa::ToSchema)]
 pub struct LoginRequest {
@@ -76,18 +44,9 @@ pub struct SessionView {
 
 /// Logs in and sets the session cookie.
 #[utoipa::path(post, path = "/api/auth/login", tag = "auth", request_body = LoginRequest,
-    responses((status = 200, body = SessionView), (status = 401, body = crate::error::ErrorBody)))]
+    responses((status = 200, body = SessionView), (status = 401, body = crate::error::ErrorBody), (status = 429, body = crate::error::ErrorBody), (status = 503, body = crate::error::ErrorBody)))]
 async fn login(State(st): State<AppState>, Json(req): Json<LoginRequest>) -> ApiResult<Response> {
-    let user = match Email::parse("email", &req.email) {
-        Ok(email) => st.records.user_by_email(&email).await?,
-        Err(_) => None,
-    };
-    let hash = user.as_ref().map_or(DUMMY_HASH.to_string(), |u| u.password_hash.clone());
-    let ok = verify_password(req.password, hash).await;
-    let user = match (ok, user) {
-        (true, Some(u)) => u,
-        _ => return Err(ApiError::BadCredentials),
-    };
+    let user = otbor_app::login::authenticate(&st, &req.email, req.password).await?;
     let token = new_token();
     let now = st.clock.now();
     let session = Session {
@@ -141,8 +100,8 @@ pub struct Staff {
 }
 
 impl Staff {
-    pub fn authorize(&self, action: Action) -> ApiResult<()> {
-        authorize(self.user.id, self.user.role, action).map_err(ApiError::from)
+    pub fn authorize(&self, action: Action) -> AppResult<()> {
+        authorize(self.user.id, self.user.role, action).map_err(AppError::from)
     }
     pub fn actor(&self) -> Actor {
         Actor::User { id: self.user.id, role: self.user.role, name: self.user.name.clone() }
@@ -162,12 +121,12 @@ where
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         let st = AppState::from_ref(state);
         let jar = CookieJar::from_headers(&parts.headers);
-        let token = jar.get(SESSION_COOKIE).map(|c| c.value().to_string()).ok_or(ApiError::Unauthenticated)?;
-        let session = load_session(&*st.records, &token, st.clock.now()).await?.ok_or(ApiError::Unauthenticated)?;
+        let token = jar.get(SESSION_COOKIE).map(|c| c.value().to_string()).ok_or(AppError::Unauthenticated)?;
+        let session = load_session(&*st.records, &token, st.clock.now()).await?.ok_or(AppError::Unauthenticated)?;
         if !matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS) {
             check_csrf(&parts.headers, &session.csrf_token)?;
         }
-        let user = st.records.get_user(session.user_id).await?.ok_or(ApiError::Unauthenticated)?;
+        let user = st.records.get_user(session.user_id).await?.ok_or(AppError::Unauthenticated)?;
         Ok(Staff { user, session })
     }
 }
@@ -187,7 +146,7 @@ async fn load_session(records: &dyn Records, token: &str, now: chrono::DateTime<
 fn check_csrf(headers: &HeaderMap, expected: &str) -> ApiResult<()> {
     let sent = headers.get(CSRF_HEADER).map(HeaderValue::as_bytes).unwrap_or_default();
     if sent.is_empty() || !bool::from(sent.ct_eq(expected.as_bytes())) {
-        return Err(ApiError::Csrf);
+        return Err(AppError::Csrf.into());
     }
     Ok(())
 }

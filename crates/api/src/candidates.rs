@@ -1,9 +1,9 @@
 //! Candidates: the talent pool, searchable and filterable, created and edited by staff.
 
 use crate::auth::Staff;
-use crate::error::{ApiError, ApiResult, ErrorBody, What};
+use crate::error::{ApiResult, ErrorBody, What, AppError, AppResult};
 use crate::extract::{Json, Query, parse_id};
-use crate::state::AppState;
+use otbor_app::AppState;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use otbor_domain::application::Status;
@@ -68,8 +68,8 @@ impl CandidateParams {
     }
 }
 
-pub async fn load(st: &AppState, id: &str) -> ApiResult<Candidate> {
-    st.records.get_candidate(parse_id(id)?).await?.ok_or(ApiError::NotFound(What::Candidate))
+pub async fn load(st: &AppState, id: &str) -> AppResult<Candidate> {
+    st.records.get_candidate(parse_id(id)?).await?.ok_or(AppError::NotFound(What::Candidate))
 }
 
 /// Lists candidates: search by name, filter by source, vacancy and status, sort, paginate.
@@ -122,11 +122,11 @@ async fn resume_file(State(st): State<AppState>, staff: Staff, Path((id, index))
         .parse::<usize>()
         .ok()
         .and_then(|i| c.resume_files.get(i))
-        .ok_or(ApiError::NotFound(What::ResumeFile))?;
-    let key = otbor_domain::ports::FileKey::parse(&file.key).map_err(|_| ApiError::NotFound(What::ResumeFile))?;
+        .ok_or(AppError::NotFound(What::ResumeFile))?;
+    let key = otbor_domain::ports::FileKey::parse(&file.key).map_err(|_| AppError::NotFound(What::ResumeFile))?;
     let stored = match st.files.get(&key).await {
         Ok(f) => f,
-        Err(otbor_domain::ports::StoreError::NotFound) => return Err(ApiError::NotFound(What::ResumeFile)),
+        Err(otbor_domain::ports::StoreError::NotFound) => return Err(AppError::NotFound(What::ResumeFile).into()),
         Err(e) => return Err(e.into()),
     };
     // Served as an attachment so that a hostile file never runs in our origin.

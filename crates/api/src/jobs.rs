@@ -4,7 +4,7 @@
 use crate::auth::Staff;
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::Query;
-use crate::state::AppState;
+use otbor_app::AppState;
 use axum::extract::State;
 use otbor_domain::permissions::Action;
 use serde::{Deserialize, Serialize};

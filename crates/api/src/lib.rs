@@ -1,34 +1,28 @@
 //! The HTTP API: one axum `Router` over the ports, served by `otbor serve` and by the Lambda
 //! function alike. Each feature module has its own router; they are merged here.
 
+pub use otbor_http::{error, extract};
+
 pub mod applications;
 pub mod auth;
 pub mod candidates;
-pub mod error;
 pub mod evaluation;
-pub mod extract;
-pub mod intake;
 pub mod jobs;
 pub mod interview;
 pub mod matches;
-pub mod notices;
 pub mod notify;
 pub mod recordings;
-pub mod refine;
-pub mod state;
 pub mod telegram;
 pub mod uploads;
 pub mod users;
 pub mod vacancies;
 
 use axum::Router;
-use axum::extract::{DefaultBodyLimit, Request, State};
-use axum::http::header::ACCEPT_LANGUAGE;
-use axum::middleware::{self, Next};
-use axum::response::{IntoResponse, Response};
-use error::{ApiError, LANG, What};
-use otbor_domain::Lang;
-pub use state::{ApiConfig, AppState};
+use axum::extract::{DefaultBodyLimit, State};
+use axum::middleware::{self};
+use axum::response::IntoResponse;
+use error::{ApiError, AppError, What};
+pub use otbor_app::{AppConfig, AppState};
 use serde::Serialize;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::trace::TraceLayer;
@@ -80,24 +74,13 @@ pub fn router(state: AppState) -> Router {
         .route("/api/{*rest}", axum::routing::any(not_found))
         .with_state(state)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
-        .layer(middleware::from_fn(language))
-        .layer(CatchPanicLayer::custom(|_| ApiError::Internal(anyhow::anyhow!("a handler panicked")).into_response()))
+        .layer(middleware::from_fn(otbor_http::language))
+        .layer(CatchPanicLayer::custom(|_| ApiError(AppError::Internal(anyhow::anyhow!("a handler panicked"))).into_response()))
         .layer(TraceLayer::new_for_http())
 }
 
 async fn not_found() -> ApiError {
-    ApiError::NotFound(What::Route)
-}
-
-/// Picks the language of messages from `Accept-Language` (first of ru / en; Russian by default).
-async fn language(req: Request, next: Next) -> Response {
-    let lang = req
-        .headers()
-        .get(ACCEPT_LANGUAGE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(',').find_map(|part| Lang::parse(part.split(';').next()?.trim().get(..2)?)))
-        .unwrap_or_default();
-    LANG.scope(lang, next.run(req)).await
+    AppError::NotFound(What::Route).into()
 }
 
 #[derive(Serialize, utoipa::ToSchema)]

@@ -2,9 +2,9 @@
 //! candidates from the pool for a vacancy, each with its score and per-requirement reasons.
 
 use crate::auth::Staff;
-use crate::error::{ApiError, ApiResult, ErrorBody, What};
+use crate::error::{ApiResult, ErrorBody, What, AppError};
 use crate::extract::{Query, parse_id};
-use crate::state::AppState;
+use otbor_app::AppState;
 use axum::extract::{Path, State};
 use otbor_domain::ids::{CandidateId, VacancyId};
 use otbor_domain::permissions::Action;
@@ -47,7 +47,7 @@ async fn applied_pairs(st: &AppState, candidate: Option<CandidateId>, vacancy: O
     responses((status = 200, body = MatchList), (status = 404, body = ErrorBody)))]
 async fn candidate_matches(State(st): State<AppState>, staff: Staff, Path(id): Path<String>) -> ApiResult<axum::Json<MatchList>> {
     staff.authorize(Action::ReadPipeline)?;
-    let c = st.records.get_candidate(parse_id(&id)?).await?.ok_or(ApiError::NotFound(What::Candidate))?;
+    let c = st.records.get_candidate(parse_id(&id)?).await?.ok_or(AppError::NotFound(What::Candidate))?;
     let records = st.records.matches_for_candidate(c.id).await?;
     let ids: Vec<VacancyId> = records.iter().map(|m| m.vacancy_id).collect();
     let open: HashMap<VacancyId, String> = st

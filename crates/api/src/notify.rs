@@ -6,26 +6,23 @@
 //! company templates with a preview, and the unsubscribe link.
 
 use crate::auth::Staff;
-use crate::error::{ApiError, ApiResult, ErrorBody, What};
+use crate::error::{ApiResult, ErrorBody, What, AppError, AppResult};
 use crate::extract::{Json, Query, parse_id};
-use crate::state::AppState;
+use otbor_app::AppState;
+use otbor_app::notify::{StaffPreferences, preferences_of, prefs_key, suppress_key, telegram_of_key, template_key, template_of, unsubscribe_key};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use chrono::{DateTime, Utc};
 use otbor_domain::Lang;
 use otbor_domain::ids::{CandidateId, UserId};
-use otbor_domain::notify::{ChannelKind, DeliveryStatus, EventKind, NotificationRecord, Preferences, Recipient};
+use otbor_domain::notify::{ChannelKind, EventKind, NotificationRecord, Preferences, Recipient};
 use otbor_domain::permissions::Action;
-use otbor_domain::ports::JobMessage;
 use otbor_domain::query::{Page, PageRequest};
 use otbor_notify::templates::{self, Template};
-use otbor_notify::{Rendered, SendError};
+use otbor_notify::Rendered;
 use serde::{Deserialize, Serialize};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-/// The job kind of one event to one recipient.
-pub const NOTIFY_SEND: &str = "notify.send";
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -36,270 +33,6 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(put_template, reset_template))
         .routes(routes!(preview_template))
         .routes(routes!(get_unsubscribe, post_unsubscribe))
-}
-
-/// One event for one recipient, as it travels through the queue.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Notice {
-    pub event: EventKind,
-    pub recipient: Recipient,
-    /// Names the occurrence: the same occurrence raised twice sends once.
-    pub key: String,
-    /// The candidate the message is about, for their log.
-    pub candidate_id: Option<CandidateId>,
-    /// The template's variables.
-    pub vars: serde_json::Value,
-    /// For candidates, the vacancy's language; staff get the language they chose.
-    pub lang: Option<Lang>,
-}
-
-impl Notice {
-    pub fn message(&self) -> JobMessage {
-        JobMessage { kind: NOTIFY_SEND.into(), payload: serde_json::to_value(self).unwrap_or_default() }
-    }
-}
-
-/// Queues a notice. A queue failure is logged, never returned: a message must not undo or
-/// block the hiring step that raised it.
-pub async fn raise(st: &AppState, notice: Notice) {
-    if let Err(e) = st.jobs.enqueue(&notice.message()).await {
-        tracing::error!(error = %e, event = ?notice.event, key = %notice.key, "could not queue a notification");
-    }
-}
-
-// --- keys of the notify store's documents -------------------------------------------------
-
-fn prefs_key(user: UserId) -> String {
-    format!("prefs/{user}")
-}
-fn template_key(event: EventKind, lang: Lang) -> String {
-    format!("template/{}/{}", event.as_str(), lang.code())
-}
-/// An address that must not get email (unsubscribed or bounced), lower-cased.
-fn suppress_key(address: &str) -> String {
-    format!("suppress/{}", address.to_lowercase())
-}
-fn unsubscribe_code_key(candidate: CandidateId) -> String {
-    format!("unsub-code/{candidate}")
-}
-fn unsubscribe_key(code: &str) -> String {
-    format!("unsub/{code}")
-}
-pub(crate) fn telegram_of_key(recipient: &Recipient) -> String {
-    format!("tg/{}", recipient.key())
-}
-
-/// A staff member's choices: their language and channels per event kind.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct StaffPreferences {
-    pub lang: Lang,
-    #[serde(flatten)]
-    pub preferences: Preferences,
-}
-
-pub(crate) async fn preferences_of(st: &AppState, user: UserId) -> ApiResult<StaffPreferences> {
-    Ok(match st.records.get_entry(&prefs_key(user)).await? {
-        Some(v) => serde_json::from_value(v).unwrap_or_default(),
-        None => StaffPreferences::default(),
-    })
-}
-
-async fn template_of(st: &AppState, event: EventKind, lang: Lang) -> ApiResult<(Template, bool)> {
-    Ok(match st.records.get_entry(&template_key(event, lang)).await? {
-        Some(v) => match serde_json::from_value(v) {
-            Ok(t) => (t, true),
-            Err(_) => (templates::default_template(event, lang), false),
-        },
-        None => (templates::default_template(event, lang), false),
-    })
-}
-
-/// A link into the web app: absolute when `OTBOR_PUBLIC_URL` is set (it should be wherever
-/// messages leave the machine).
-pub fn link(st: &AppState, path: &str) -> String {
-    match &st.config.public_url {
-        Some(base) => format!("{}{path}", base.trim_end_matches('/')),
-        None => format!("http://localhost:8080{path}"),
-    }
-}
-
-const MONTHS_RU: [&str; 12] = ["января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября", "октября", "ноября", "декабря"];
-const MONTHS_EN: [&str; 12] = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
-
-/// A moment as people read it, in the company's time zone (`OTBOR_NOTIFY_UTC_OFFSET`).
-pub fn human_time(st: &AppState, at: DateTime<Utc>, lang: Lang) -> String {
-    use chrono::{Datelike, Timelike};
-    let hours = st.channels.utc_offset_hours;
-    let local = at + chrono::Duration::hours(hours as i64);
-    let zone = match (hours, lang) {
-        (3, Lang::Ru) => "МСК".to_string(),
-        (3, Lang::En) => "Moscow time".to_string(),
-        (h, _) => format!("UTC{h:+}"),
-    };
-    let (months, m) = (if lang == Lang::Ru { MONTHS_RU } else { MONTHS_EN }, local.month0() as usize);
-    format!("{} {} {}, {:02}:{:02} ({zone})", local.day(), months[m], local.year(), local.hour(), local.minute())
-}
-
-/// Where a recipient gets messages: (channel, address), already mapped to the outbox for
-/// channels this deployment has not configured.
-async fn addresses(st: &AppState, notice: &Notice) -> ApiResult<(Vec<(ChannelKind, String)>, Lang, Option<String>)> {
-    let mut wanted: Vec<(ChannelKind, String)> = Vec::new();
-    let telegram = st.records.get_entry(&telegram_of_key(&notice.recipient)).await?.and_then(|v| v.get("chat").and_then(|c| c.as_i64()));
-    let (lang, unsubscribe) = match notice.recipient {
-        Recipient::Candidate(id) => {
-            let c = st.records.get_candidate(id).await?.ok_or(ApiError::NotFound(What::Candidate))?;
-            let mut unsubscribe = None;
-            if let Some(email) = &c.email {
-                wanted.push((ChannelKind::Email, email.as_str().to_string()));
-                unsubscribe = Some(link(st, &format!("/unsubscribe/{}", unsubscribe_code(st, id, email.as_str()).await?)));
-            }
-            if let Some(chat) = telegram {
-                wanted.push((ChannelKind::Telegram, chat.to_string()));
-            }
-            (notice.lang.unwrap_or_default(), unsubscribe)
-        }
-        Recipient::User(id) => {
-            let u = st.records.get_user(id).await?.ok_or(ApiError::NotFound(What::User))?;
-            let prefs = preferences_of(st, id).await?;
-            for ch in prefs.preferences.channels_for(notice.event) {
-                match ch {
-                    ChannelKind::Email => wanted.push((ChannelKind::Email, u.email.as_str().to_string())),
-                    ChannelKind::Telegram => {
-                        if let Some(chat) = telegram {
-                            wanted.push((ChannelKind::Telegram, chat.to_string()))
-                        }
-                    }
-                    ChannelKind::Outbox => wanted.push((ChannelKind::Outbox, u.email.as_str().to_string())),
-                }
-            }
-            (prefs.lang, None)
-        }
-    };
-    let mut out: Vec<(ChannelKind, String)> = Vec::new();
-    for (ch, address) in wanted {
-        let configured = match ch {
-            ChannelKind::Email => st.channels.email.is_some(),
-            ChannelKind::Telegram => st.channels.telegram.is_some(),
-            ChannelKind::Outbox => true,
-        };
-        let target = if configured { (ch, address) } else { (ChannelKind::Outbox, format!("{}: {address}", ch.as_str())) };
-        if !out.iter().any(|(c, _)| *c == ChannelKind::Outbox && target.0 == ChannelKind::Outbox) {
-            out.push(target);
-        }
-    }
-    Ok((out, lang, unsubscribe))
-}
-
-/// The candidate's unsubscribe code, made on first use.
-async fn unsubscribe_code(st: &AppState, candidate: CandidateId, email: &str) -> ApiResult<String> {
-    if let Some(code) = st.records.get_entry(&unsubscribe_code_key(candidate)).await?.and_then(|v| v.as_str().map(str::to_string)) {
-        return Ok(code);
-    }
-    let code = otbor_domain::secret::new_token();
-    st.records.put_entry(&unsubscribe_key(&code), &serde_json::json!({"email": email, "candidate_id": candidate})).await?;
-    st.records.put_entry(&unsubscribe_code_key(candidate), &serde_json::json!(code)).await?;
-    Ok(code)
-}
-
-/// The text a Telegram message carries: the subject in bold, then the plain text, escaped.
-fn telegram_text(r: &Rendered) -> String {
-    format!("<b>{}</b>\n\n{}", templates::telegram_escape(&r.subject), templates::telegram_escape(r.text.trim()))
-}
-
-/// The `notify.send` job: sends the notice on each of the recipient's channels, once each.
-#[tracing::instrument(skip_all, fields(event = ?notice.event, key = %notice.key))]
-pub async fn deliver(st: &AppState, notice: Notice) -> anyhow::Result<()> {
-    let (targets, lang, unsubscribe) = addresses(st, &notice).await.map_err(|e| anyhow::anyhow!("finding the recipient's addresses: {e}"))?;
-    if targets.is_empty() {
-        tracing::info!(recipient = %notice.recipient.key(), "no channel reaches this recipient; nothing sent");
-    }
-    let (template, _) = template_of(st, notice.event, lang).await.map_err(|e| anyhow::anyhow!("reading the template: {e}"))?;
-    // One rendering serves every channel.
-    let rendered = templates::render(&template, &notice.vars, lang);
-    let mut retry: Vec<String> = Vec::new();
-    for (channel, address) in targets {
-        let now = st.clock.now();
-        let mut record = NotificationRecord {
-            key: format!("{}/{}/{}", notice.key, notice.recipient.key(), channel.as_str()),
-            event: notice.event,
-            recipient: notice.recipient,
-            candidate_id: notice.candidate_id,
-            channel,
-            address: address.clone(),
-            subject: rendered.as_ref().map(|r| r.subject.clone()).unwrap_or_default(),
-            text: rendered.as_ref().map(|r| r.text.clone()).unwrap_or_default(),
-            html: rendered.as_ref().ok().map(|r| r.html.clone()),
-            status: DeliveryStatus::Sending,
-            error: None,
-            attempts: 0,
-            created_at: now,
-            updated_at: now,
-        };
-        if !st.records.claim_notification(&record).await? {
-            match st.records.get_notification(&record.key).await? {
-                // A retry of a message that failed for a while: try again, counting on.
-                Some(earlier) if earlier.status == DeliveryStatus::Sending => {
-                    record.attempts = earlier.attempts;
-                    record.created_at = earlier.created_at;
-                }
-                _ => {
-                    tracing::info!(key = %record.key, "already handled; not sent again");
-                    continue;
-                }
-            }
-        }
-        record.attempts += 1;
-        let outcome: Result<(), SendError> = match (&rendered, channel) {
-            (Err(e), _) => Err(SendError::Permanent(format!("the template could not be filled in: {e}"))),
-            (Ok(_), ChannelKind::Email) if st.records.get_entry(&suppress_key(&address)).await?.is_some() => {
-                record.status = DeliveryStatus::Suppressed;
-                record.error = Some("the address unsubscribed or bounced earlier".into());
-                Ok(())
-            }
-            (Ok(r), ChannelKind::Email) => match &st.channels.email {
-                Some(email) => email.send(&address, r, unsubscribe.as_deref()).await.map(|_| ()),
-                None => Err(SendError::Permanent("email is not configured".into())),
-            },
-            (Ok(r), ChannelKind::Telegram) => match (&st.channels.telegram, address.parse::<i64>()) {
-                (Some(tg), Ok(chat)) => tg.send_message(chat, &telegram_text(r), &[]).await.map(|_| ()),
-                _ => Err(SendError::Permanent("Telegram is not configured".into())),
-            },
-            (Ok(_), ChannelKind::Outbox) => Ok(()),
-        };
-        record.updated_at = st.clock.now();
-        match outcome {
-            Ok(()) => {
-                if record.status == DeliveryStatus::Sending {
-                    record.status = DeliveryStatus::Sent;
-                    record.error = None;
-                }
-            }
-            Err(SendError::Permanent(reason)) => {
-                record.status = DeliveryStatus::Failed;
-                record.error = Some(reason.clone());
-                match channel {
-                    ChannelKind::Email if rendered.is_ok() => {
-                        st.records.put_entry(&suppress_key(&address), &serde_json::json!({"reason": "bounced", "detail": reason, "at": record.updated_at})).await?;
-                    }
-                    // A blocked bot: stop writing to that chat until they link it again.
-                    ChannelKind::Telegram if reason.contains("blocked") => {
-                        st.records.take_entry(&telegram_of_key(&notice.recipient)).await?;
-                    }
-                    _ => {}
-                }
-                tracing::warn!(key = %record.key, reason = %reason, "message refused for good");
-            }
-            Err(e) => {
-                record.error = Some(e.to_string());
-                retry.push(format!("{}: {e}", channel.as_str()));
-            }
-        }
-        st.records.update_notification(&record).await?;
-    }
-    if !retry.is_empty() {
-        anyhow::bail!("sending failed for now, will retry: {}", retry.join("; "));
-    }
-    Ok(())
 }
 
 // --- HTTP --------------------------------------------------------------------------------
@@ -330,7 +63,7 @@ async fn list_notifications(State(st): State<AppState>, staff: Staff, Query(p): 
 async fn candidate_log(State(st): State<AppState>, staff: Staff, Path(id): Path<String>) -> ApiResult<axum::Json<Vec<NotificationRecord>>> {
     staff.authorize(Action::ReadPipeline)?;
     let id: CandidateId = parse_id(&id)?;
-    st.records.get_candidate(id).await?.ok_or(ApiError::NotFound(What::Candidate))?;
+    st.records.get_candidate(id).await?.ok_or(AppError::NotFound(What::Candidate))?;
     Ok(axum::Json(st.records.notifications_for_candidate(id).await?))
 }
 
@@ -383,10 +116,10 @@ pub struct PreferencesUpdate {
 async fn put_preferences(State(st): State<AppState>, staff: Staff, Json(req): Json<PreferencesUpdate>) -> ApiResult<axum::Json<PreferencesView>> {
     for (event, channels) in &req.channels {
         if event.audience() != otbor_domain::notify::Audience::Staff {
-            return Err(bad("channels", "candidate_event", format!("«{}» отправляется кандидату, а не сотрудникам", event.as_str()), format!("`{}` goes to candidates, not staff", event.as_str())));
+            return Err(bad("channels", "candidate_event", format!("«{}» отправляется кандидату, а не сотрудникам", event.as_str()), format!("`{}` goes to candidates, not staff", event.as_str())).into());
         }
         if channels.contains(&ChannelKind::Outbox) {
-            return Err(bad("channels", "outbox_not_a_choice", "«outbox» нельзя выбрать: туда сообщения попадают сами, когда канал не настроен".into(), "`outbox` is not a choice: messages land there by themselves when a channel is not configured".into()));
+            return Err(bad("channels", "outbox_not_a_choice", "«outbox» нельзя выбрать: туда сообщения попадают сами, когда канал не настроен".into(), "`outbox` is not a choice: messages land there by themselves when a channel is not configured".into()).into());
         }
     }
     let mut channels = req.channels;
@@ -395,12 +128,12 @@ async fn put_preferences(State(st): State<AppState>, staff: Staff, Json(req): Js
         list.dedup();
     }
     let prefs = StaffPreferences { lang: req.lang, preferences: Preferences { channels } };
-    st.records.put_entry(&prefs_key(staff.user.id), &serde_json::to_value(&prefs).map_err(|e| ApiError::Internal(e.into()))?).await?;
+    st.records.put_entry(&prefs_key(staff.user.id), &serde_json::to_value(&prefs).map_err(|e| AppError::Internal(e.into()))?).await?;
     Ok(axum::Json(preferences_view(&st, staff.user.id).await?))
 }
 
-fn bad(field: &str, code: &'static str, message_ru: String, message_en: String) -> ApiError {
-    ApiError::BadRequest { code, detail: message_en.clone(), message_ru, message_en, field: Some(field.to_string()) }
+fn bad(field: &str, code: &'static str, message_ru: String, message_en: String) -> AppError {
+    AppError::BadRequest { code, detail: message_en.clone(), message_ru, message_en, field: Some(field.to_string()) }
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -429,24 +162,21 @@ async fn list_templates(State(st): State<AppState>, staff: Staff) -> ApiResult<a
     Ok(axum::Json(out))
 }
 
-fn template_path(event: &str, lang: &str) -> ApiResult<(EventKind, Lang)> {
-    let event = EventKind::parse(event).ok_or(ApiError::NotFound(What::Route))?;
-    let lang = Lang::parse(lang).ok_or(ApiError::NotFound(What::Route))?;
+fn template_path(event: &str, lang: &str) -> AppResult<(EventKind, Lang)> {
+    let event = EventKind::parse(event).ok_or(AppError::NotFound(What::Route))?;
+    let lang = Lang::parse(lang).ok_or(AppError::NotFound(What::Route))?;
     Ok((event, lang))
 }
 
 /// Fills the template in with example values; a template that cannot be filled in (a
 /// syntax error, a variable the event does not have) is a 422 naming the part and line.
-fn checked(t: &Template, event: EventKind, lang: Lang) -> ApiResult<Rendered> {
+fn checked(t: &Template, event: EventKind, lang: Lang) -> AppResult<Rendered> {
     for (part, text, max) in [("subject", &t.subject, 300), ("text", &t.text, 20_000), ("html", &t.html, 50_000)] {
         if text.trim().is_empty() || text.chars().count() > max {
-            return Err(bad(part, "template_size", format!("«{part}»: пусто или длиннее {max} символов"), format!("`{part}` is empty or longer than {max} characters")));
+            return Err(bad(part, "template_size", format!("«{part}»: пусто или длиннее {max} символов"), format!("`{part}` is empty or longer than {max} characters")).into());
         }
     }
-    templates::render(t, &templates::sample_variables(event, lang), lang).map_err(|e| {
-        let templates::TemplateError::Invalid { part, message } = &e;
-        bad(part, "template_invalid", format!("шаблон не заполняется ({part}): {message}"), format!("the template cannot be filled in ({part}): {message}"))
-    })
+    templates::render(t, &templates::sample_variables(event, lang), lang).map_err(|e| bad(e.part(), e.code(), e.message_ru(), e.message_en()))
 }
 
 /// Replaces a template with the company's own (admin); it is checked first.
@@ -457,7 +187,7 @@ async fn put_template(State(st): State<AppState>, staff: Staff, Path((event, lan
     staff.authorize(Action::ManageUsers)?;
     let (event, lang) = template_path(&event, &lang)?;
     checked(&t, event, lang)?;
-    st.records.put_entry(&template_key(event, lang), &serde_json::to_value(&t).map_err(|e| ApiError::Internal(e.into()))?).await?;
+    st.records.put_entry(&template_key(event, lang), &serde_json::to_value(&t).map_err(|e| AppError::Internal(e.into()))?).await?;
     tracing::info!(event = ?event, lang = ?lang, by = %staff.user.id, "template changed");
     Ok(axum::Json(TemplateView { event, lang, audience: event.audience(), template: t, custom: true, variables: templates::variables(event) }))
 }
@@ -497,12 +227,12 @@ fn mask(email: &str) -> String {
     }
 }
 
-async fn unsubscribe_entry(st: &AppState, code: &str) -> ApiResult<String> {
+async fn unsubscribe_entry(st: &AppState, code: &str) -> AppResult<String> {
     if code.len() != 64 || !code.bytes().all(|b| b.is_ascii_hexdigit()) {
-        return Err(ApiError::NotFound(What::Route));
+        return Err(AppError::NotFound(What::Route).into());
     }
-    let entry = st.records.get_entry(&unsubscribe_key(code)).await?.ok_or(ApiError::NotFound(What::Route))?;
-    entry.get("email").and_then(|e| e.as_str()).map(str::to_string).ok_or(ApiError::NotFound(What::Route))
+    let entry = st.records.get_entry(&unsubscribe_key(code)).await?.ok_or(AppError::NotFound(What::Route))?;
+    entry.get("email").and_then(|e| e.as_str()).map(str::to_string).ok_or(AppError::NotFound(What::Route))
 }
 
 /// The unsubscribe link's page: whose address, and whether it already left (no login).

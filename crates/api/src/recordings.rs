@@ -10,9 +10,10 @@
 //! the cloud, the main file store on one machine).
 
 use crate::auth::Staff;
-use crate::error::{ApiError, ApiResult, ErrorBody, What};
+use crate::error::{ApiResult, ErrorBody, What, AppError};
 use crate::extract::{Query, parse_id};
-use crate::state::AppState;
+use otbor_app::AppState;
+use otbor_app::recordings::{ChapterMark, LINK_TTL, Link, MarkKind, RecordingEntry, index_key, link_key};
 use axum::body::Body;
 use axum::extract::{Path, Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
@@ -20,79 +21,16 @@ use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use otbor_domain::ids::ApplicationId;
 use otbor_domain::permissions::Action;
-use otbor_domain::ports::{FileKey, StoreError};
+use otbor_domain::ports::FileKey;
 use otbor_domain::secret::{TokenHash, new_token};
 use serde::{Deserialize, Serialize};
 use tower_http::services::ServeFile;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-/// How long a link to a recording's file works.
-pub const LINK_TTL: chrono::Duration = chrono::Duration::minutes(15);
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(list_recordings)).routes(routes!(recording_file))
-}
-
-/// What the worker marks in a recording: a question asked or an answer given.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum MarkKind {
-    Question,
-    Answer,
-}
-
-/// When a `question` or `answer` event went to the candidate's page.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct ChapterMark {
-    pub kind: MarkKind,
-    /// The turn number in the interview's transcript.
-    pub number: u32,
-    pub text: String,
-    /// Since the session started.
-    pub at_ms: u64,
-}
-
-/// The session's segments joined into one playable file.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct AssembledFile {
-    pub key: String,
-    pub duration_ms: u64,
-    pub bytes: u64,
-    pub content_type: String,
-}
-
-/// The index entry of one recorded session, written by the media worker when the session
-/// opens and again when it ends.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct RecordingEntry {
-    pub application_id: String,
-    pub session_id: String,
-    pub started_at: DateTime<Utc>,
-    #[serde(default)]
-    pub ended_at: Option<DateTime<Utc>>,
-    #[serde(default)]
-    pub duration_ms: u64,
-    #[serde(default)]
-    pub marks: Vec<ChapterMark>,
-    #[serde(default)]
-    pub assembled: Option<AssembledFile>,
-}
-
-/// The records-store key of a session's index entry (and the file-store prefix of its files).
-pub fn index_key(application_id: &str, session_id: &str) -> String {
-    format!("recordings/{application_id}/{session_id}")
-}
-
-fn link_key(hash: &TokenHash) -> String {
-    format!("recording-link/{}", hash.as_str())
-}
-
-#[derive(Serialize, Deserialize)]
-struct Link {
-    application_id: String,
-    session_id: String,
-    expires_at: DateTime<Utc>,
 }
 
 /// One question of a recording: where it starts and what was said.
@@ -138,7 +76,7 @@ pub struct RecordingList {
 async fn list_recordings(State(st): State<AppState>, staff: Staff, Path(id): Path<String>) -> ApiResult<axum::Json<RecordingList>> {
     staff.authorize(Action::ReadPipeline)?;
     let app_id: ApplicationId = parse_id(&id)?;
-    st.records.get_application(app_id).await?.ok_or(ApiError::NotFound(What::Application))?;
+    st.records.get_application(app_id).await?.ok_or(AppError::NotFound(What::Application))?;
     let turns = transcript(&st, app_id).await?;
     let now = st.clock.now();
     let mut entries: Vec<RecordingEntry> = st
@@ -159,7 +97,7 @@ async fn list_recordings(State(st): State<AppState>, staff: Staff, Path(id): Pat
                 let token = new_token();
                 let expires_at = now + LINK_TTL;
                 let link = Link { application_id: e.application_id.clone(), session_id: e.session_id.clone(), expires_at };
-                st.records.put_entry(&link_key(&TokenHash::of(&token)), &serde_json::to_value(&link).map_err(|e| ApiError::Internal(e.into()))?).await?;
+                st.records.put_entry(&link_key(&TokenHash::of(&token)), &serde_json::to_value(&link).map_err(|e| AppError::Internal(e.into()))?).await?;
                 (Some(format!("/api/recordings/{}/{}/file?token={token}", e.application_id, e.session_id)), Some(expires_at))
             }
             None => (None, None),
@@ -184,7 +122,7 @@ async fn transcript(st: &AppState, app: ApplicationId) -> ApiResult<std::collect
         return Ok(Default::default());
     };
     let engine: otbor_interview::Interview =
-        serde_json::from_value(record.state).map_err(|e| ApiError::Internal(anyhow::anyhow!("interview state of {app}: {e}")))?;
+        serde_json::from_value(record.state).map_err(|e| AppError::Internal(anyhow::anyhow!("interview state of {app}: {e}")))?;
     Ok(engine.turns.into_iter().map(|t| (t.number, t.text)).collect())
 }
 
@@ -236,26 +174,26 @@ async fn recording_file(
     Query(p): Query<FileParams>,
     request: Request,
 ) -> ApiResult<Response> {
-    let token = p.token.filter(|t| !t.is_empty()).ok_or(ApiError::Unauthenticated)?;
+    let token = p.token.filter(|t| !t.is_empty()).ok_or(AppError::Unauthenticated)?;
     let link = st
         .records
         .get_entry(&link_key(&TokenHash::of(&token)))
         .await?
         .and_then(|v| serde_json::from_value::<Link>(v).ok())
-        .ok_or(ApiError::RecordingLink)?;
+        .ok_or(AppError::RecordingLink)?;
     if link.expires_at <= st.clock.now() || link.application_id != application_id || link.session_id != session_id {
-        return Err(ApiError::RecordingLink);
+        return Err(AppError::RecordingLink.into());
     }
     let entry = st
         .records
         .get_entry(&index_key(&application_id, &session_id))
         .await?
         .and_then(|v| serde_json::from_value::<RecordingEntry>(v).ok())
-        .ok_or(ApiError::NotFound(What::Recording))?;
-    let assembled = entry.assembled.ok_or(ApiError::NotFound(What::Recording))?;
-    let key = FileKey::parse(&assembled.key).map_err(|_| ApiError::NotFound(What::Recording))?;
+        .ok_or(AppError::NotFound(What::Recording))?;
+    let assembled = entry.assembled.ok_or(AppError::NotFound(What::Recording))?;
+    let key = FileKey::parse(&assembled.key).map_err(|_| AppError::NotFound(What::Recording))?;
     if st.recordings.size(&key).await?.is_none() {
-        return Err(ApiError::NotFound(What::Recording));
+        return Err(AppError::NotFound(What::Recording).into());
     }
     if let Some(url) = st.recordings.presign_get(&key, LINK_TTL.to_std().unwrap_or_default()).await? {
         // Valid as long as a link; each request to the link gets a fresh one.
@@ -276,7 +214,7 @@ async fn recording_file(
         .ignore_multi_range_requests(true)
         .try_call(request)
         .await
-        .map_err(|e| ApiError::Internal(anyhow::Error::new(e).context(format!("reading the recording {}", key.as_str()))))?;
+        .map_err(|e| AppError::Internal(anyhow::Error::new(e).context(format!("reading the recording {}", key.as_str()))))?;
     let mut response = served.map(Body::new);
     if matches!(response.status(), StatusCode::OK | StatusCode::PARTIAL_CONTENT) {
         for (name, value) in file_headers(&assembled.content_type) {
@@ -296,71 +234,6 @@ fn file_headers(content_type: &str) -> [(header::HeaderName, String); 4] {
         (header::CACHE_CONTROL, "private, max-age=600".to_string()),
         (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_string()),
     ]
-}
-
-/// Deletes the recordings that started more than the retention period ago: every segment,
-/// the joined file, the manifest and the index entry; and forgets expired links. Called by
-/// the scheduler; safe to run twice at once (deleting is idempotent). Returns the sessions
-/// deleted.
-pub async fn delete_expired(st: &AppState) -> anyhow::Result<usize> {
-    let now = st.clock.now();
-    let cutoff = now - chrono::Duration::days(i64::from(st.config.recording_retention_days));
-    let mut deleted = 0;
-    for (key, value) in st.records.list_entries("recordings/").await? {
-        let entry: RecordingEntry = match serde_json::from_value(value) {
-            Ok(e) => e,
-            Err(e) => {
-                tracing::warn!(key, error = %e, "unreadable recording entry left alone");
-                continue;
-            }
-        };
-        if entry.started_at > cutoff {
-            continue;
-        }
-        delete_session_files(st, &key).await?;
-        st.records.take_entry(&key).await?;
-        tracing::info!(application_id = entry.application_id, session_id = entry.session_id, "expired recording deleted");
-        deleted += 1;
-    }
-    for (key, value) in st.records.list_entries("recording-link/").await? {
-        if serde_json::from_value::<Link>(value).map_or(true, |l| l.expires_at <= now) {
-            st.records.take_entry(&key).await?;
-        }
-    }
-    Ok(deleted)
-}
-
-/// The files of a session: those its manifest lists, the manifest and the joined file.
-async fn delete_session_files(st: &AppState, prefix: &str) -> anyhow::Result<()> {
-    let manifest_key = FileKey::parse(&format!("{prefix}/manifest.json"))?;
-    let mut keys: Vec<String> = Vec::new();
-    match st.recordings.get(&manifest_key).await {
-        Ok(file) => {
-            let manifest: serde_json::Value = serde_json::from_slice(&file.body).unwrap_or_default();
-            for s in manifest["segments"].as_array().into_iter().flatten() {
-                if let Some(k) = s["key"].as_str() {
-                    keys.push(k.to_string());
-                }
-            }
-            if let Some(k) = manifest["assembled"]["key"].as_str() {
-                keys.push(k.to_string());
-            }
-        }
-        Err(StoreError::NotFound) => {}
-        Err(e) => return Err(e.into()),
-    }
-    keys.push(format!("{prefix}/recording.webm"));
-    keys.push(manifest_key.as_str().to_string());
-    for k in keys {
-        // Only this session's own files, whatever a manifest says.
-        if !k.starts_with(&format!("{prefix}/")) {
-            continue;
-        }
-        if let Ok(key) = FileKey::parse(&k) {
-            st.recordings.delete(&key).await?;
-        }
-    }
-    Ok(())
 }
 
 #[cfg(test)]

@@ -3,9 +3,9 @@
 //! (secret token, expiry, declared type and size); a stored file raises "resume uploaded".
 
 use crate::auth::Staff;
-use crate::error::{ApiError, ApiResult, ErrorBody, What, lang};
+use crate::error::{ApiResult, ErrorBody, What, lang, AppError, AppResult};
 use crate::extract::{Json, Query, parse_id};
-use crate::state::AppState;
+use otbor_app::AppState;
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, Path, State};
 use axum::http::{HeaderMap, StatusCode, header::CONTENT_TYPE};
@@ -118,8 +118,8 @@ async fn create_upload(State(st): State<AppState>, staff: Staff, Json(req): Json
 }
 
 /// The file-store key of an upload; every upload is made with a valid one.
-fn key_of(upload: &Upload) -> ApiResult<FileKey> {
-    FileKey::parse(&upload.key).map_err(|_| ApiError::Internal(anyhow::anyhow!("upload {} has a bad key", upload.id)))
+fn key_of(upload: &Upload) -> AppResult<FileKey> {
+    FileKey::parse(&upload.key).map_err(|_| AppError::Internal(anyhow::anyhow!("upload {} has a bad key", upload.id)))
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -133,11 +133,11 @@ pub struct PutParams {
     request_body(content = Vec<u8>, content_type = "application/octet-stream"),
     responses((status = 200, body = UploadView), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 410, body = ErrorBody), (status = 413, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn put_content(State(st): State<AppState>, Path(id): Path<String>, Query(p): Query<PutParams>, headers: HeaderMap, body: Bytes) -> ApiResult<axum::Json<UploadView>> {
-    let mut upload = st.records.get_upload(parse_id(&id)?).await?.ok_or(ApiError::NotFound(What::Upload))?;
+    let mut upload = st.records.get_upload(parse_id(&id)?).await?.ok_or(AppError::NotFound(What::Upload))?;
     let content_type = headers.get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
     upload
         .check_put(&p.token, content_type, body.len() as u64, st.clock.now())
-        .map_err(ApiError::Upload)?;
+        .map_err(AppError::Upload)?;
     let key = key_of(&upload)?;
     st.files.put(&key, body, &upload.content_type).await?;
     let expected = upload.version;
@@ -170,6 +170,6 @@ async fn list_uploads(State(st): State<AppState>, staff: Staff, Query(p): Query<
     responses((status = 200, body = UploadView), (status = 404, body = ErrorBody)))]
 async fn get_upload(State(st): State<AppState>, staff: Staff, Path(id): Path<String>) -> ApiResult<axum::Json<UploadView>> {
     staff.authorize(Action::ReadPipeline)?;
-    let u = st.records.get_upload(parse_id(&id)?).await?.ok_or(ApiError::NotFound(What::Upload))?;
+    let u = st.records.get_upload(parse_id(&id)?).await?.ok_or(AppError::NotFound(What::Upload))?;
     Ok(axum::Json(UploadView::from(&u)))
 }

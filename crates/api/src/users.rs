@@ -1,19 +1,21 @@
 //! Staff users: the admin lists and creates them.
 
-use crate::auth::{Staff, hash_password};
+use crate::auth::Staff;
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{Json, Query};
-use crate::state::AppState;
+use otbor_app::AppState;
+use otbor_app::users::{NewUser, create};
 use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
 use otbor_domain::ids::UserId;
 use otbor_domain::permissions::Action;
 use otbor_domain::query::{Page, PageRequest};
-use otbor_domain::user::{Role, User, check_password};
+use otbor_domain::user::{Role, User};
 use serde::{Deserialize, Serialize};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
+
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(list_users, create_user))
@@ -48,15 +50,6 @@ impl PageParams {
     }
 }
 
-#[derive(Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct NewUser {
-    pub email: String,
-    pub name: String,
-    pub role: Role,
-    pub password: String,
-}
-
 /// Lists users (admin).
 #[utoipa::path(get, path = "/api/users", tag = "users", params(PageParams),
     responses((status = 200, body = Page<UserView>), (status = 403, body = ErrorBody)))]
@@ -74,15 +67,4 @@ async fn create_user(State(st): State<AppState>, staff: Staff, Json(new): Json<N
     let user = create(&st, &new).await?;
     tracing::info!(user_id = %user.id, role = new.role.as_str(), by = %staff.user.id, "user created");
     Ok((StatusCode::CREATED, axum::Json(UserView::from(&user))))
-}
-
-/// Validates, hashes the password and stores a new user.
-pub async fn create(st: &AppState, new: &NewUser) -> ApiResult<User> {
-    check_password(&new.password)?;
-    // Validate the other fields before paying for the hash.
-    User::new(&new.email, &new.name, new.role, String::new(), st.clock.now())?;
-    let hash = hash_password(new.password.clone()).await?;
-    let user = User::new(&new.email, &new.name, new.role, hash, st.clock.now())?;
-    st.records.insert_user(&user).await?;
-    Ok(user)
 }

@@ -1,9 +1,9 @@
 //! Vacancies: list with per-stage counts and the funnel, create, edit, close; invites.
 
 use crate::auth::Staff;
-use crate::error::{ApiError, ApiResult, ErrorBody, What};
+use crate::error::{ApiResult, ErrorBody, What, AppError, AppResult};
 use crate::extract::{Json, Query, parse_id};
-use crate::state::AppState;
+use otbor_app::AppState;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use otbor_domain::application::Application;
@@ -64,8 +64,8 @@ async fn rematch(st: &AppState, vacancy_id: VacancyId) -> ApiResult<()> {
     Ok(())
 }
 
-pub async fn load(st: &AppState, id: VacancyId) -> ApiResult<Vacancy> {
-    st.records.get_vacancy(id).await?.ok_or(ApiError::NotFound(What::Vacancy))
+pub async fn load(st: &AppState, id: VacancyId) -> AppResult<Vacancy> {
+    st.records.get_vacancy(id).await?.ok_or(AppError::NotFound(What::Vacancy))
 }
 
 /// Lists vacancies with the number of applications in each status and the funnel.
@@ -175,7 +175,7 @@ async fn create_invite(State(st): State<AppState>, staff: Staff, Path(id): Path<
     let (kind, bound, candidate) = match req.candidate_id {
         None => (InviteKind::Open, None, None),
         Some(cid) => {
-            let c = st.records.get_candidate(cid).await?.ok_or(ApiError::NotFound(What::Candidate))?;
+            let c = st.records.get_candidate(cid).await?.ok_or(AppError::NotFound(What::Candidate))?;
             let app = application_for(&st, &staff, c.id, vacancy.id).await?;
             (InviteKind::Personal, Some((c.id, app.id)), Some(c))
         }
@@ -186,7 +186,7 @@ async fn create_invite(State(st): State<AppState>, staff: Staff, Path(id): Path<
     if let Some(c) = &candidate
         && req.send.unwrap_or(true)
     {
-        crate::notices::invitation(&st, &invite, &token, c, &vacancy).await;
+        otbor_app::notices::invitation(&st, &invite, &token, c, &vacancy).await;
     }
     let path = format!("/i/{token}");
     let url = match &st.config.public_url {
@@ -198,7 +198,7 @@ async fn create_invite(State(st): State<AppState>, staff: Staff, Path(id): Path<
 }
 
 /// The candidate's application to the vacancy, created if there is none yet.
-async fn application_for(st: &AppState, staff: &Staff, candidate: CandidateId, vacancy: VacancyId) -> ApiResult<Application> {
+async fn application_for(st: &AppState, staff: &Staff, candidate: CandidateId, vacancy: VacancyId) -> AppResult<Application> {
     let q = ApplicationQuery { candidate_id: Some(candidate), vacancy_id: Some(vacancy), page: PageRequest::default(), ..Default::default() };
     if let Some(a) = st.records.list_applications(&q).await?.items.into_iter().next() {
         return Ok(a);
@@ -207,7 +207,7 @@ async fn application_for(st: &AppState, staff: &Staff, candidate: CandidateId, v
     match st.records.insert_application(&app, &first).await {
         Ok(()) => Ok(app),
         // Someone assigned them a moment ago: use theirs.
-        Err(StoreError::Duplicate(_)) => st.records.list_applications(&q).await?.items.into_iter().next().ok_or(ApiError::Conflict),
+        Err(StoreError::Duplicate(_)) => st.records.list_applications(&q).await?.items.into_iter().next().ok_or(AppError::Conflict),
         Err(e) => Err(e.into()),
     }
 }
@@ -239,7 +239,7 @@ pub struct VacancyDraftView {
     responses((status = 200, body = VacancyDraftView), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn import_vacancy(State(_st): State<AppState>, staff: Staff, mut form: axum::extract::Multipart) -> ApiResult<axum::Json<VacancyDraftView>> {
     staff.authorize(Action::CreateVacancy)?;
-    let bad_form = |e: String| ApiError::BadRequest {
+    let bad_form = |e: String| AppError::BadRequest {
         code: "bad_multipart",
         message_ru: "ожидается форма multipart/form-data с полем file".into(),
         message_en: "expected a multipart/form-data form with a `file` field".into(),
@@ -248,7 +248,7 @@ async fn import_vacancy(State(_st): State<AppState>, staff: Staff, mut form: axu
     };
     let mut file = None;
     let multipart_error = |e: axum::extract::multipart::MultipartError| match e.status() {
-        StatusCode::PAYLOAD_TOO_LARGE => ApiError::TooLarge,
+        StatusCode::PAYLOAD_TOO_LARGE => AppError::TooLarge,
         _ => bad_form(e.body_text()),
     };
     while let Some(field) = form.next_field().await.map_err(multipart_error)? {
@@ -264,8 +264,8 @@ async fn import_vacancy(State(_st): State<AppState>, staff: Staff, mut form: axu
         otbor_screening::extract_isolated(&bytes, &name, &ct, &otbor_screening::IsolateConfig::default())
     })
     .await
-    .map_err(|e| ApiError::Internal(e.into()))?
-    .map_err(|e| ApiError::Unreadable {
+    .map_err(|e| AppError::Internal(e.into()))?
+    .map_err(|e| AppError::Unreadable {
         code: e.code(),
         message_ru: e.message(otbor_domain::Lang::Ru),
         message_en: e.message(otbor_domain::Lang::En),

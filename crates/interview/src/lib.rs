@@ -11,7 +11,6 @@ pub mod engine;
 pub mod evaluate;
 pub mod phraser;
 pub mod plan;
-pub mod script;
 pub mod templates;
 pub mod text;
 

@@ -1,6 +1,8 @@
 //! Message templates: the defaults in Russian and English (`templates/*.toml`), a company's
 //! own versions, and rendering with minijinja. A variable a template uses but the event does
 //! not give is an error, never an empty gap in a letter; the HTML part escapes every value.
+//! Staff write templates, so filling one in is bounded in steps and in output: a loop within a
+//! loop within a loop is refused in milliseconds instead of holding a server thread for days.
 
 use minijinja::{Environment, UndefinedBehavior, Value};
 use otbor_domain::Lang;
@@ -25,11 +27,66 @@ pub struct Rendered {
     pub html: String,
 }
 
+/// The steps (minijinja's fuel: about one per instruction) that filling in one part may take.
+/// The built-in templates take at most 64 with the example variables and 20 per candidate in
+/// the daily digest, so a digest of 10,000 candidates fits; a loop in a loop in a loop over a
+/// 340-character string would take about 10^8 and stops here within 0.1 s (debug build).
+pub const MAX_STEPS: u64 = 300_000;
+
+/// The bytes one filled-in part may have: a digest of a few thousand candidates fits.
+pub const MAX_OUTPUT_BYTES: usize = 2 * 1024 * 1024;
+
 #[derive(Debug, thiserror::Error)]
 pub enum TemplateError {
     /// The template does not parse, or uses a variable the event does not give.
     #[error("{part}: {message}")]
     Invalid { part: &'static str, message: String },
+    /// Filling the template in takes more than [`MAX_STEPS`] steps (loops within loops).
+    #[error("{part}: the template is too complex: filling it in takes more than {MAX_STEPS} steps")]
+    TooComplex { part: &'static str },
+    /// The filled-in part would be longer than [`MAX_OUTPUT_BYTES`].
+    #[error("{part}: the filled-in text is longer than {MAX_OUTPUT_BYTES} bytes")]
+    TooLarge { part: &'static str },
+}
+
+impl TemplateError {
+    /// The part of the message (`subject`, `text`, `html`) at fault.
+    pub fn part(&self) -> &'static str {
+        match self {
+            Self::Invalid { part, .. } | Self::TooComplex { part } | Self::TooLarge { part } => part,
+        }
+    }
+
+    /// A stable code for the API's error body.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::Invalid { .. } => "template_invalid",
+            Self::TooComplex { .. } => "template_too_complex",
+            Self::TooLarge { .. } => "template_too_large",
+        }
+    }
+
+    /// What a person editing the template reads, in Russian.
+    pub fn message_ru(&self) -> String {
+        match self {
+            Self::Invalid { part, message } => format!("шаблон не заполняется ({part}): {message}"),
+            Self::TooComplex { part } => {
+                format!("шаблон слишком сложный ({part}): заполнение занимает больше {MAX_STEPS} шагов; уберите вложенные циклы")
+            }
+            Self::TooLarge { part } => format!("заполненный шаблон слишком большой ({part}): больше {} КБ", MAX_OUTPUT_BYTES / 1024),
+        }
+    }
+
+    /// What a person editing the template reads, in English.
+    pub fn message_en(&self) -> String {
+        match self {
+            Self::Invalid { part, message } => format!("the template cannot be filled in ({part}): {message}"),
+            Self::TooComplex { part } => {
+                format!("the template is too complex ({part}): filling it in takes more than {MAX_STEPS} steps; remove nested loops")
+            }
+            Self::TooLarge { part } => format!("the filled-in template is too large ({part}): more than {} KB", MAX_OUTPUT_BYTES / 1024),
+        }
+    }
 }
 
 fn defaults(lang: Lang) -> &'static BTreeMap<String, Template> {
@@ -68,6 +125,7 @@ pub fn plural_index(n: i64, lang: Lang) -> usize {
 fn environment(lang: Lang, html: bool) -> Environment<'static> {
     let mut env = Environment::new();
     env.set_undefined_behavior(UndefinedBehavior::Strict);
+    env.set_fuel(Some(MAX_STEPS));
     // Escapes what HTML needs and no more (minijinja's own escaping also turns `/` in every
     // link into `&#x2f;`); a missing optional value prints nothing rather than "none".
     env.set_formatter(move |out, _state, value| {
@@ -95,7 +153,34 @@ fn render_part(part: &'static str, source: &str, vars: &Value, lang: Lang, html:
         let names = unknown.iter().map(|v| format!("`{v}`")).collect::<Vec<_>>().join(", ");
         return Err(TemplateError::Invalid { part, message: format!("uses {names}, which this event does not have") });
     }
-    tmpl.render(vars).map_err(invalid)
+    let mut out = Bounded { buf: Vec::new(), overflowed: false };
+    match tmpl.render_captured_to(vars, &mut out) {
+        Ok(_) => Ok(String::from_utf8(out.buf).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())),
+        Err(_) if out.overflowed => Err(TemplateError::TooLarge { part }),
+        Err(e) if e.kind() == minijinja::ErrorKind::OutOfFuel => Err(TemplateError::TooComplex { part }),
+        Err(e) => Err(invalid(e)),
+    }
+}
+
+/// The rendered output, refusing to grow beyond [`MAX_OUTPUT_BYTES`].
+struct Bounded {
+    buf: Vec<u8>,
+    overflowed: bool,
+}
+
+impl std::io::Write for Bounded {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        if self.buf.len() + bytes.len() > MAX_OUTPUT_BYTES {
+            self.overflowed = true;
+            return Err(std::io::Error::other("the rendered output is too large"));
+        }
+        self.buf.extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 /// minijinja's message, naming the unknown variable and the line when it can.
@@ -170,6 +255,69 @@ pub fn telegram_escape(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::time::{Duration, Instant};
+
+    /// The steps filling in one part takes.
+    fn steps(source: &str, vars: &serde_json::Value, lang: Lang, html: bool) -> u64 {
+        let env = environment(lang, html);
+        let captured = env.template_from_str(source).unwrap().render_captured(Value::from_serialize(vars)).unwrap();
+        captured.state().fuel_levels().expect("fuel is on").0
+    }
+
+    /// The daily digest's variables with `n` candidates.
+    fn digest_of(n: usize, lang: Lang) -> serde_json::Value {
+        let mut vars = sample_variables(EventKind::DailyDigest, lang);
+        let item = vars["items"][0].clone();
+        vars["items"] = serde_json::Value::Array(vec![item; n]);
+        vars["count"] = n.into();
+        vars
+    }
+
+    #[test]
+    fn every_default_template_takes_a_small_share_of_the_step_and_size_budget() {
+        for lang in [Lang::Ru, Lang::En] {
+            for event in EventKind::ALL {
+                let (t, vars) = (default_template(event, lang), sample_variables(event, lang));
+                for (source, html) in [(&t.subject, false), (&t.text, false), (&t.html, true)] {
+                    let used = steps(source, &vars, lang, html);
+                    assert!(used <= MAX_STEPS / 1000, "{event:?} {lang:?}: {used} steps");
+                }
+            }
+            // A manager with a thousand candidates waiting uses a tenth; ten thousand still fit.
+            let t = default_template(EventKind::DailyDigest, lang);
+            let used = steps(&t.html, &digest_of(1000, lang), lang, true);
+            assert!(used <= MAX_STEPS / 10, "the digest of 1,000 candidates: {used} steps");
+            render(&t, &digest_of(10_000, lang), lang).unwrap_or_else(|e| panic!("the digest of 10,000 candidates: {e}"));
+        }
+    }
+
+    #[test]
+    fn a_loop_in_a_loop_in_a_loop_is_refused_as_too_complex_within_a_second() {
+        // The probe of issue 17: three nested loops over 340-character strings ran for 6.5 s.
+        let nested = "{% set s = '0123456789' * 34 %}{% for a in s %}{% for b in s %}{% for c in s %}{{ candidate_name }}{% endfor %}{% endfor %}{% endfor %}";
+        for (t, part) in [
+            (Template { subject: "Hi".into(), text: nested.into(), html: "<p>x</p>".into() }, "text"),
+            (Template { subject: "Hi".into(), text: "x".into(), html: nested.into() }, "html"),
+        ] {
+            let start = Instant::now();
+            let err = render(&t, &sample_variables(EventKind::Invitation, Lang::Ru), Lang::Ru).unwrap_err();
+            assert!(start.elapsed() < Duration::from_secs(1), "took {:?}", start.elapsed());
+            assert!(matches!(err, TemplateError::TooComplex { part: p } if p == part), "{err:?}");
+            assert_eq!(err.code(), "template_too_complex");
+            assert!(err.message_ru().contains("слишком сложный") && err.message_en().contains("too complex"), "{err}");
+        }
+    }
+
+    #[test]
+    fn an_output_beyond_the_cap_is_refused_as_too_large() {
+        for text in ["{{ 'x' * 3000000 }}", "{% for c in '0123456789' * 30 %}{{ 'x' * 10000 }}{% endfor %}"] {
+            let t = Template { subject: "Hi".into(), text: text.into(), html: "<p>x</p>".into() };
+            let err = render(&t, &serde_json::json!({}), Lang::En).unwrap_err();
+            assert!(matches!(err, TemplateError::TooLarge { part: "text" }), "{err:?}");
+            assert_eq!(err.code(), "template_too_large");
+            assert!(err.message_ru().contains("слишком большой") && err.message_en().contains("too large"), "{err}");
+        }
+    }
 
     #[test]
     fn every_event_has_a_default_in_both_languages_that_renders_with_its_variables() {

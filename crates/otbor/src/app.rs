@@ -8,7 +8,7 @@ use anyhow::Context;
 use axum::Router;
 use otbor_adapters::settings::{Settings, StoreBackend};
 use otbor_adapters::wiring;
-use otbor_api::{ApiConfig, AppState};
+use otbor_app::{AppConfig, AppState};
 use otbor_domain::query::PageRequest;
 use otbor_domain::user::Role;
 use secrecy::ExposeSecret;
@@ -54,7 +54,7 @@ pub async fn build(settings: &Settings, demo: bool) -> anyhow::Result<Built> {
         jobs: ports.jobs.clone(),
         clock: ports.clock.clone(),
         llm,
-        config: Arc::new(ApiConfig {
+        config: Arc::new(AppConfig {
             company_name: settings.company_name.clone(),
             session_ttl: chrono::Duration::hours(settings.session_ttl_hours),
             invite_ttl: chrono::Duration::days(settings.invite_ttl_days),
@@ -93,22 +93,22 @@ pub fn handlers(state: &AppState) -> Handlers {
     let st = state.clone();
     h.add(INGEST_RESUME, move |payload| {
         let st = st.clone();
-        async move { otbor_api::intake::ingest_resume(&st, serde_json::from_value::<IngestResume>(payload)?).await }
+        async move { otbor_app::intake::ingest_resume(&st, serde_json::from_value::<IngestResume>(payload)?).await }
     });
     let st = state.clone();
     h.add(MATCH_VACANCY, move |payload| {
         let st = st.clone();
-        async move { otbor_api::intake::match_vacancy(&st, serde_json::from_value::<MatchVacancy>(payload)?).await }
+        async move { otbor_app::intake::match_vacancy(&st, serde_json::from_value::<MatchVacancy>(payload)?).await }
     });
     let st = state.clone();
-    h.add(otbor_api::notify::NOTIFY_SEND, move |payload| {
+    h.add(otbor_app::notify::NOTIFY_SEND, move |payload| {
         let st = st.clone();
-        async move { otbor_api::notify::deliver(&st, serde_json::from_value(payload)?).await }
+        async move { otbor_app::notify::deliver(&st, serde_json::from_value(payload)?).await }
     });
     let st = state.clone();
     h.add(EVALUATE_INTERVIEW, move |payload| {
         let st = st.clone();
-        async move { otbor_api::evaluation::evaluate_interview(&st, serde_json::from_value::<EvaluateInterview>(payload)?).await }
+        async move { otbor_app::evaluation::evaluate_interview(&st, serde_json::from_value::<EvaluateInterview>(payload)?).await }
     });
     h
 }
@@ -155,7 +155,7 @@ pub async fn serve(demo: bool) -> anyhow::Result<()> {
     let scheduler = tokio::spawn(schedule(state.clone(), stop_rx.clone()));
     // Telegram updates by long polling, unless a webhook (with its secret) is configured.
     let telegram = (state.channels.telegram.is_some() && state.channels.telegram_webhook_secret.is_none())
-        .then(|| tokio::spawn(otbor_api::telegram::poll(state.clone(), stop_rx.clone())));
+        .then(|| tokio::spawn(otbor_app::telegram::poll(state.clone(), stop_rx.clone())));
 
     let listener = tokio::net::TcpListener::bind(settings.addr)
         .await
@@ -214,7 +214,7 @@ pub const DIGEST_HOUR: u32 = 9;
 
 async fn schedule(state: AppState, mut stop: watch::Receiver<bool>) {
     while !*stop.borrow() {
-        if let Err(e) = otbor_api::notices::run_schedule(&state, DIGEST_HOUR).await {
+        if let Err(e) = otbor_app::notices::run_schedule(&state, DIGEST_HOUR).await {
             tracing::error!(error = ?e, "scheduled notifications failed; trying again at the next tick");
         }
         tokio::select! {

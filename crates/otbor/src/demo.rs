@@ -3,8 +3,8 @@
 //! idempotent: it does nothing if the vacancies are already there.
 
 use otbor_adapters::Settings;
-use otbor_api::AppState;
-use otbor_api::users::{self, NewUser};
+use otbor_app::AppState;
+use otbor_app::users::{self, NewUser};
 use otbor_domain::application::{Actor, Application, Status};
 use otbor_domain::candidate::{Candidate, CandidateFields};
 use otbor_domain::query::VacancyQuery;

@@ -5,7 +5,6 @@
 
 pub mod dates;
 pub mod error;
-pub mod eval;
 pub mod extract;
 pub mod helper;
 pub mod injection;

@@ -1,23 +1,37 @@
-//! Specifications checked on the shared dev set (`../shared/data/dev` from the repository
-//! root, or `OTBOR_DEV_DATA`): every bad input gets its expected error code through the
-//! isolated extractor without a panic, parsing is deterministic, the same resume under
-//! another name scores the same, and hidden instructions are flagged and change nothing.
+//! Specifications checked on the synthetic subset of the dev set committed in
+//! `tests/fixtures/dev` (or on the data set `OTBOR_DEV_DATA` names, such as the full shared
+//! dev set): every bad input gets its expected error code through the isolated extractor
+//! without a panic, parsing is deterministic, the same resume under another name scores the
+//! same, and hidden instructions are flagged and change nothing. Missing data fails the tests.
 
 use otbor_screening::isolate::{extract_isolated, IsolateConfig};
-use otbor_screening::{match_compiled, parse_profile, parse_vacancy, CompiledVacancy, FlagKind};
+use otbor_screening::{extract_with, match_compiled, parse_profile, parse_vacancy, CompiledVacancy, Extracted, ExtractError, FlagKind, Limits};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
-fn dev_dir() -> Option<PathBuf> {
+/// What the committed subset holds at least; a data set with less has lost files.
+const MIN_BAD_INPUTS: usize = 13;
+const MIN_RESUMES: usize = 20;
+const MIN_COUNTERFACTUAL_GROUPS: usize = 4;
+const MIN_INJECTIONS: usize = 8;
+
+fn dev_dir() -> PathBuf {
     let dir = std::env::var_os("OTBOR_DEV_DATA")
         .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/dev"));
-    if dir.join("resumes.json").is_file() {
-        Some(dir)
-    } else {
-        eprintln!("dev set not found at {}; set OTBOR_DEV_DATA", dir.display());
-        None
-    }
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/dev"));
+    assert!(
+        dir.join("resumes.json").is_file(),
+        "no data set at {} (the subset is committed in tests/fixtures/dev; OTBOR_DEV_DATA names another)",
+        dir.display()
+    );
+    dir
+}
+
+/// Extracts a file in this process, with the default limits.
+fn extract_file(path: &Path) -> Result<Extracted, ExtractError> {
+    let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    extract_with(&bytes, &name, "", &Limits::default())
 }
 
 fn json(dir: &Path, name: &str) -> Value {
@@ -39,7 +53,7 @@ fn vacancies(dir: &Path) -> Vec<CompiledVacancy> {
         .iter()
         .map(|v| {
             let file = v["files"][0].as_str().expect("file");
-            let ex = otbor_screening::eval::extract_file(&dir.join(file)).expect("vacancy extracts");
+            let ex = extract_file(&dir.join(file)).expect("vacancy extracts");
             let d = parse_vacancy(&ex);
             CompiledVacancy::from_parts(&d.title, &d.requirements, d.min_experience_years, d.language)
         })
@@ -48,10 +62,12 @@ fn vacancies(dir: &Path) -> Vec<CompiledVacancy> {
 
 #[test]
 fn every_bad_input_gets_its_expected_error_code_or_parses_without_crashing() {
-    let Some(dir) = dev_dir() else { return };
+    let dir = dev_dir();
     let bad = json(&dir, "bad_inputs.json");
     let cfg = config();
-    for item in bad["items"].as_array().expect("items") {
+    let items = bad["items"].as_array().expect("items");
+    assert!(items.len() >= MIN_BAD_INPUTS, "{} bad inputs", items.len());
+    for item in items {
         let file = item["file"].as_str().expect("file");
         let bytes = std::fs::read(dir.join(file)).expect("readable");
         let name = item["upload_filename"].as_str().unwrap_or(file);
@@ -75,7 +91,7 @@ fn every_bad_input_gets_its_expected_error_code_or_parses_without_crashing() {
 
 #[test]
 fn the_zip_bomb_is_refused_within_a_second_without_inflating_it() {
-    let Some(dir) = dev_dir() else { return };
+    let dir = dev_dir();
     let bytes = std::fs::read(dir.join("bad_inputs/ZIPBOMB_inflates_to_100MB_resume.docx")).expect("bomb");
     let t = std::time::Instant::now();
     let e = otbor_screening::extract(&bytes, "resume.docx", "").expect_err("refused");
@@ -85,12 +101,13 @@ fn the_zip_bomb_is_refused_within_a_second_without_inflating_it() {
 
 #[test]
 fn the_same_file_gives_the_same_profile_and_match_byte_for_byte() {
-    let Some(dir) = dev_dir() else { return };
+    let dir = dev_dir();
     let vacs = vacancies(&dir);
-    for entry in std::fs::read_dir(dir.join("resumes")).expect("resumes").flatten().take(20) {
-        let path = entry.path();
-        let a = otbor_screening::eval::extract_file(&path).expect("extracts");
-        let b = otbor_screening::eval::extract_file(&path).expect("extracts");
+    let resumes: Vec<PathBuf> = std::fs::read_dir(dir.join("resumes")).expect("resumes").flatten().map(|e| e.path()).take(MIN_RESUMES).collect();
+    assert!(resumes.len() >= MIN_RESUMES, "{} resumes", resumes.len());
+    for path in resumes {
+        let a = extract_file(&path).expect("extracts");
+        let b = extract_file(&path).expect("extracts");
         assert_eq!(serde_json::to_string(&a).unwrap(), serde_json::to_string(&b).unwrap());
         let pa = parse_profile(&a, reference());
         let pb = parse_profile(&b, reference());
@@ -105,16 +122,18 @@ fn the_same_file_gives_the_same_profile_and_match_byte_for_byte() {
 
 #[test]
 fn the_same_resume_under_another_name_gender_or_age_scores_the_same() {
-    let Some(dir) = dev_dir() else { return };
+    let dir = dev_dir();
     let vacs = vacancies(&dir);
     let cf = json(&dir, "counterfactual.json");
-    for g in cf["groups"].as_array().expect("groups") {
+    let groups = cf["groups"].as_array().expect("groups");
+    assert!(groups.len() >= MIN_COUNTERFACTUAL_GROUPS, "{} groups", groups.len());
+    for g in groups {
         let rows: Vec<Vec<u8>> = g["members"]
             .as_array()
             .expect("members")
             .iter()
             .map(|m| {
-                let ex = otbor_screening::eval::extract_file(&dir.join(m["file"].as_str().expect("file"))).expect("extracts");
+                let ex = extract_file(&dir.join(m["file"].as_str().expect("file"))).expect("extracts");
                 let p = parse_profile(&ex, reference());
                 vacs.iter().map(|v| match_compiled(&p, v).score).collect()
             })
@@ -125,13 +144,15 @@ fn the_same_resume_under_another_name_gender_or_age_scores_the_same() {
 
 #[test]
 fn hidden_instructions_are_flagged_and_do_not_change_any_score() {
-    let Some(dir) = dev_dir() else { return };
+    let dir = dev_dir();
     let vacs = vacancies(&dir);
     let inj = json(&dir, "injection.json");
     let trigger = inj["trigger"].as_str().unwrap_or("INJECT-TRIGGER");
-    for item in inj["items"].as_array().expect("items") {
-        let ex = otbor_screening::eval::extract_file(&dir.join(item["file"].as_str().expect("file"))).expect("extracts");
-        let twin = otbor_screening::eval::extract_file(&dir.join(item["twin"].as_str().expect("twin"))).expect("extracts");
+    let items = inj["items"].as_array().expect("items");
+    assert!(items.len() >= MIN_INJECTIONS, "{} injection files", items.len());
+    for item in items {
+        let ex = extract_file(&dir.join(item["file"].as_str().expect("file"))).expect("extracts");
+        let twin = extract_file(&dir.join(item["twin"].as_str().expect("twin"))).expect("extracts");
         assert!(
             ex.flags.iter().any(|f| matches!(f.kind, FlagKind::PromptInjection | FlagKind::PromptInjectionInMetadata | FlagKind::HiddenText | FlagKind::InvisibleCharacters)),
             "{} not flagged",

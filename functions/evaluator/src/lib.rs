@@ -34,7 +34,7 @@ pub async fn handle(handlers: &Handlers, event: SqsEvent) -> SqsBatchResponse {
 #[derive(Clone)]
 pub struct Evaluator {
     pub handlers: Handlers,
-    pub state: otbor_api::AppState,
+    pub state: otbor_app::AppState,
 }
 
 pub async fn evaluator() -> anyhow::Result<Evaluator> {
@@ -50,7 +50,7 @@ pub async fn dispatch(e: &Evaluator, event: serde_json::Value) -> anyhow::Result
         return Ok(serde_json::to_value(handle(&e.handlers, batch).await)?);
     }
     if event.get("source").and_then(|s| s.as_str()) == Some("aws.events") {
-        let report = otbor_api::notices::run_schedule(&e.state, otbor::app::DIGEST_HOUR).await?;
+        let report = otbor_app::notices::run_schedule(&e.state, otbor::app::DIGEST_HOUR).await?;
         return Ok(serde_json::to_value(report)?);
     }
     anyhow::bail!("an event this function does not handle (neither an SQS batch nor a scheduled event)")

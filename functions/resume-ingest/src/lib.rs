@@ -4,7 +4,7 @@
 //! error fails the invocation, and Lambda retries it (then its failure destination keeps it).
 
 use aws_lambda_events::event::s3::S3Event;
-use otbor_api::AppState;
+use otbor_app::AppState;
 use otbor_domain::jobs::IngestResume;
 use otbor_domain::upload::Upload;
 
@@ -16,7 +16,7 @@ pub async fn handle(state: &AppState, event: S3Event) -> anyhow::Result<()> {
             tracing::warn!(key, "an object outside uploads/ ignored");
             continue;
         };
-        otbor_api::intake::ingest_resume(state, IngestResume { upload_id }).await?;
+        otbor_app::intake::ingest_resume(state, IngestResume { upload_id }).await?;
     }
     Ok(())
 }

@@ -7,7 +7,7 @@
 use axum::Router;
 use axum::body::Body;
 use http::{HeaderMap, Request, StatusCode};
-use otbor_api::{ApiConfig, AppState};
+use otbor_app::{AppConfig, AppState};
 use otbor_domain::application::{Actor, Application};
 use otbor_domain::candidate::{Candidate, CandidateFields};
 use otbor_domain::ids::ApplicationId;
@@ -95,7 +95,7 @@ pub async fn harness_with(config: WorkerConfig, conversation: Arc<dyn Conversati
         recordings: ports.recordings,
         jobs: ports.jobs,
         clock: ports.clock,
-        config: Arc::new(ApiConfig::default()),
+        config: Arc::new(AppConfig::default()),
         llm: None,
         channels: Arc::new(
             otbor_notify::Channels::from_vars(|_| None).expect("no notification channels"),

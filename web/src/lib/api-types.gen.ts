@@ -937,6 +937,11 @@ export interface components {
             expires_at: string;
             kind: components["schemas"]["InviteKind"];
             /**
+             * @description After consent through an open link: the token of this person's own link, where their
+             *     interview continues (the open link stays a blank form for the next person).
+             */
+            personal_token?: string | null;
+            /**
              * Format: int32
              * @description How many days the recording of a voice or video interview is kept (for the consent
              *     screen).
@@ -944,6 +949,8 @@ export interface components {
             recording_retention_days?: number | null;
             status?: null | components["schemas"]["Status"];
             vacancy: components["schemas"]["InterviewVacancy"];
+            /** @description The vacancy is closed: the link starts no interview. */
+            vacancy_closed: boolean;
         };
         /** Format: uuid */
         InviteId: string;
@@ -1752,6 +1759,22 @@ export interface operations {
                 };
             };
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -14,13 +14,25 @@ export function useInterview(token: string) {
 
 export type ConsentInput = { consent: true; full_name?: string; email?: string; phone?: string };
 
-export function useConsent(token: string) {
+/**
+ * Consent. On an open link the answer names this person's own link (`personal_token`): their
+ * interview goes on there (`onPersonal` moves the page to it), and the open link stays a blank
+ * form for the next person.
+ */
+export function useConsent(token: string, onPersonal?: (personalToken: string) => void) {
   const qc = useQueryClient();
   return useMutation({
     meta: { formErrors: true },
     mutationFn: (input: ConsentInput) =>
       api.post(`/api/interview/${encodeURIComponent(token)}/consent`, InterviewInfo, input),
-    onSuccess: (info) => qc.setQueryData(["interview", token], info),
+    onSuccess: (info) => {
+      if (info.personal_token) {
+        qc.setQueryData(["interview", info.personal_token], { ...info, personal_token: null });
+        onPersonal?.(info.personal_token);
+      } else {
+        qc.setQueryData(["interview", token], info);
+      }
+    },
   });
 }
 

@@ -29,6 +29,8 @@ export const interviewRu = {
   "chat.expired": "Срок действия ссылки истёк",
   "chat.expiredHint": "Попросите рекрутера прислать новую ссылку.",
   "chat.closed": "Ссылка больше не активна",
+  "chat.vacancyClosed": "Набор на эту вакансию закрыт",
+  "chat.vacancyClosedHint": "Собеседование по этой ссылке больше не проводится. Если у вас есть вопросы, напишите рекрутеру.",
   "chat.closedHint": "Собеседование по ней уже пройдено или заявка перешла на следующий этап. Если это ошибка, напишите рекрутеру.",
   "chat.empty": "Напишите ответ, прежде чем отправлять",
 } as const;
@@ -59,6 +61,8 @@ export const interviewEn: { [K in keyof typeof interviewRu]: (typeof interviewRu
   "chat.expired": "This link has expired",
   "chat.expiredHint": "Ask the recruiter to send you a new one.",
   "chat.closed": "This link is no longer active",
+  "chat.vacancyClosed": "This vacancy is closed",
+  "chat.vacancyClosedHint": "Interviews are no longer held through this link. If you have questions, write to the recruiter.",
   "chat.closedHint": "The interview has already been taken or the application has moved on. If this is a mistake, write to the recruiter.",
   "chat.empty": "Write an answer before sending",
 };

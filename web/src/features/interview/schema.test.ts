@@ -12,6 +12,7 @@ describe("InterviewInfo", () => {
       consent_given: false,
       expires_at: "2026-02-01T00:00:00Z",
       status: "awaiting_response",
+      vacancy_closed: false,
     });
     expect(info.kind).toBe("open");
   });
@@ -38,6 +39,7 @@ describe("recording retention", () => {
     consent_given: true,
     expires_at: "2026-02-01T00:00:00Z",
     status: "in_interview",
+    vacancy_closed: false,
   };
 
   it("is read when the server sends it", () => {

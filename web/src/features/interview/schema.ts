@@ -41,6 +41,10 @@ export const InterviewInfo = z.object({
    * read when present, and anything odd is treated as absent (the text then says it generally).
    */
   recording_retention_days: z.number().int().positive().nullish().catch(null),
+  /** After consent through an open link: this person's own link, where their interview goes on. */
+  personal_token: orNull(z.string()),
+  /** The vacancy is closed: the link starts no interview. */
+  vacancy_closed: z.boolean(),
 });
 export type InterviewInfo = z.infer<typeof InterviewInfo>;
 

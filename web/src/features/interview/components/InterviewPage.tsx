@@ -2,7 +2,7 @@
 //! link), the choice of a voice interview with camera or a text chat, the interview itself, and
 //! the thank-you at the end; a reload resumes the interview in the format chosen.
 import { useEffect, useState, type FormEvent } from "react";
-import { useParams } from "react-router";
+import { useNavigate, useParams } from "react-router";
 import { CalendarClockIcon, CheckCircle2Icon, ClockAlertIcon, LinkIcon, VideoIcon } from "lucide-react";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
@@ -85,7 +85,8 @@ export function RecordingNotice({ days }: { days: number | null | undefined }) {
 
 function ConsentForm({ token, info }: { token: string; info: InterviewInfo }) {
   const { t } = useI18n();
-  const consent = useConsent(token);
+  const navigate = useNavigate();
+  const consent = useConsent(token, (own) => navigate(`/i/${encodeURIComponent(own)}`, { replace: true }));
   const [agreed, setAgreed] = useState(false);
   const [details, setDetails] = useState({ full_name: "", email: "", phone: "" });
   const [errors, setErrors] = useState<FieldErrors>({});
@@ -268,6 +269,8 @@ export function InterviewPage() {
           )}
           {info.chat?.finished ? (
             <Finished info={info} />
+          ) : !info.chat && info.vacancy_closed ? (
+            <Gone bare testId="interview-vacancy-closed" icon={<LinkIcon />} title={t("chat.vacancyClosed")} hint={t("chat.vacancyClosedHint")} />
           ) : !info.chat && info.status && AFTER.has(info.status) ? (
             <Gone bare testId="interview-closed" icon={<LinkIcon />} title={t("chat.closed")} hint={t("chat.closedHint")} />
           ) : info.chat ? (
