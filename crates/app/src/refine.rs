@@ -5,7 +5,7 @@
 //! instructions. Without a model, or when the model fails, the offline profile stands and
 //! the stored profile says so.
 
-use otbor_providers::{JsonRequest, LanguageModel};
+use otbor_domain::llm::{JsonRequest, LanguageModel};
 use otbor_screening::{Profile, Sourced};
 use serde::{Deserialize, Serialize};
 
@@ -156,7 +156,7 @@ mod tests {
     async fn a_failing_model_leaves_the_offline_profile_and_says_why() {
         let mut p = profile("Python developer, Django, PostgreSQL");
         let before = p.clone();
-        let model = CannedModel::new(|_| Err(otbor_providers::LlmError::Unauthorized { provider: "canned", status: 401 }));
+        let model = CannedModel::new(|_| Err(otbor_domain::llm::LlmError::Unauthorized { provider: "canned", status: 401 }));
         let r = refine_profile(&model, &mut p).await;
         assert!(r.error.is_some());
         assert_eq!(p, before);

@@ -14,7 +14,7 @@ pub struct AppState {
     pub clock: Arc<dyn Clock>,
     pub config: Arc<AppConfig>,
     /// The configured language model; `None` runs the offline engine alone.
-    pub llm: Option<Arc<dyn otbor_providers::LanguageModel>>,
+    pub llm: Option<Arc<dyn otbor_domain::llm::LanguageModel>>,
     /// The configured notification channels (email, Telegram); none means the outbox.
     pub channels: Arc<otbor_notify::Channels>,
 }

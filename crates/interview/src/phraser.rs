@@ -8,7 +8,7 @@
 use crate::engine::{Interview, Question, Speaker, Step};
 use crate::text::{cyrillic_share, fold, words};
 use otbor_domain::Lang;
-use otbor_providers::{JsonRequest, LanguageModel};
+use otbor_domain::llm::{JsonRequest, LanguageModel};
 use otbor_screening::injection::looks_like_injection;
 use std::sync::Arc;
 

@@ -5,7 +5,7 @@ use otbor_domain::vacancy::{Requirement, RequirementKind, Vacancy, VacancyFields
 use otbor_domain::Lang;
 use otbor_interview::*;
 use otbor_providers::testing::CannedModel;
-use otbor_providers::LlmError;
+use otbor_domain::llm::LlmError;
 use std::sync::Arc;
 
 fn interview(lang: Lang) -> Interview {

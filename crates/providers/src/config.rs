@@ -25,12 +25,11 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use otbor_domain::llm::{LanguageModel, LlmError};
 use secrecy::SecretString;
 
-use crate::error::LlmError;
 use crate::gigachat::{self, GigaChat, GigaChatConfig, GigaChatOutputMode};
 use crate::http::{RetryPolicy, TlsConfig};
-use crate::model::LanguageModel;
 use crate::openai::{self, OpenAiCompatible, OpenAiConfig};
 use crate::yandex::{self, YandexAuth, YandexGpt, YandexGptConfig};
 

@@ -3,11 +3,10 @@
 //! (one chat round trip) through [`Backend`].
 
 use async_trait::async_trait;
+use otbor_domain::llm::{JsonAnswer, JsonRequest, LlmError, Redacted, Usage};
 use tracing::Instrument;
 
-use crate::error::{LlmError, Redacted};
 use crate::http::{Budget, Transport};
-use crate::model::{JsonAnswer, JsonRequest, Usage};
 use crate::prompt::{Message, corrective_messages, initial_messages, new_boundary};
 use crate::schema::CompiledSchema;
 

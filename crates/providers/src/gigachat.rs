@@ -1,8 +1,6 @@
-//! GigaChat (Sber): an OAuth access token from `POST {oauth}` (Basic authorization key,
-//! `RqUID` uuid4, form `scope=...`; answer `{access_token, expires_at}` with `expires_at` in
-//! Unix milliseconds, valid 30 minutes; developers.sber.ru, "Авторизация"), cached until shortly
-//! before it expires and refreshed once on a 401; then `POST {base}/chat/completions`, an
-//! OpenAI-like body and answer.
+//! GigaChat (Sber): an access token from Sber's OAuth ([`crate::sber`], shared with
+//! SaluteSpeech), refreshed once on a 401; then `POST {base}/chat/completions`, an OpenAI-like
+//! body and answer.
 //!
 //! Structured output: by default a forced function call, `functions: [{name, description,
 //! parameters: <schema>}]` with `function_call: {"name": ...}` ("Режимы работы с функциями":
@@ -15,20 +13,20 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
+use otbor_domain::llm::{JsonAnswer, JsonRequest, LanguageModel, LlmError, Usage};
 use otbor_domain::ports::{Clock, SystemClock};
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 use serde_json::json;
 
 use crate::engine::{self, Backend, Reply, parse_envelope};
-use crate::error::LlmError;
 use crate::http::{Budget, RetryPolicy, TlsConfig, Transport};
-use crate::model::{JsonAnswer, JsonRequest, LanguageModel, Usage};
 use crate::openai::ChatUsage;
 use crate::prompt::Message;
+use crate::sber::SberOAuth;
 use crate::schema::wire_name;
 
-pub const DEFAULT_OAUTH_URL: &str = "https://ngw.devices.sberbank.ru:9443/api/v2/oauth";
+pub use crate::sber::DEFAULT_OAUTH_URL;
 pub const DEFAULT_BASE_URL: &str = "https://gigachat.devices.sberbank.ru/api/v1";
 pub const DEFAULT_SCOPE: &str = "GIGACHAT_API_PERS";
 pub const DEFAULT_MODEL: &str = "GigaChat";
@@ -81,18 +79,10 @@ impl GigaChatConfig {
     }
 }
 
-struct CachedToken {
-    value: SecretString,
-    expires_at_ms: i64,
-}
-
 pub struct GigaChat {
     config: GigaChatConfig,
     transport: Transport,
-    clock: Arc<dyn Clock>,
-    /// An async mutex, held while a token is fetched, so that concurrent calls wait for one
-    /// fetch instead of each asking for its own token.
-    token: tokio::sync::Mutex<Option<CachedToken>>,
+    oauth: SberOAuth,
 }
 
 impl std::fmt::Debug for GigaChat {
@@ -101,12 +91,6 @@ impl std::fmt::Debug for GigaChat {
             .field("config", &self.config)
             .finish_non_exhaustive()
     }
-}
-
-#[derive(Deserialize)]
-struct TokenResponse {
-    access_token: String,
-    expires_at: i64,
 }
 
 #[derive(Deserialize)]
@@ -148,61 +132,35 @@ impl GigaChat {
     /// With an injected clock, so that tests of token expiry are exact.
     pub fn with_clock(config: GigaChatConfig, clock: Arc<dyn Clock>) -> Result<Self, LlmError> {
         let transport = Transport::new(PROVIDER, &config.tls, config.retry.clone())?;
+        let oauth = SberOAuth::new(
+            config.auth_key.clone(),
+            config.scope.clone(),
+            config.oauth_url.clone(),
+            config.token_refresh_margin,
+            clock,
+        );
         Ok(Self {
             config,
             transport,
-            clock,
-            token: tokio::sync::Mutex::new(None),
+            oauth,
         })
     }
 
-    /// A valid access token: the cached one, or a new one when there is none, it is about to
-    /// expire, or it is `rejected` (the one a 401 came back for).
+    /// A valid access token: the cached one, or a new one (see [`SberOAuth::token`]).
     async fn access_token(
         &self,
         budget: &Budget,
         rejected: Option<&SecretString>,
     ) -> Result<SecretString, LlmError> {
-        let mut cached = self.token.lock().await;
-        let now_ms = self.clock.now().timestamp_millis();
-        let margin_ms = self.config.token_refresh_margin.as_millis() as i64;
-        if let Some(token) = cached.as_ref() {
-            let is_rejected =
-                rejected.is_some_and(|r| r.expose_secret() == token.value.expose_secret());
-            if !is_rejected && now_ms + margin_ms < token.expires_at_ms {
-                return Ok(token.value.clone());
-            }
-        }
-        let fresh = self.fetch_token(budget).await?;
-        let value = fresh.value.clone();
-        *cached = Some(fresh);
-        Ok(value)
-    }
-
-    async fn fetch_token(&self, budget: &Budget) -> Result<CachedToken, LlmError> {
-        tracing::debug!("fetching a GigaChat access token");
-        let bytes = self
-            .transport
-            .send(budget, || {
-                self.transport
-                    .client
-                    .post(&self.config.oauth_url)
-                    .header(
-                        "Authorization",
-                        format!("Basic {}", self.config.auth_key.expose_secret()),
-                    )
-                    // "RqUID — обязательный заголовок ... уникальный идентификатор запроса в
-                    // формате uuid4": a new one per attempt.
-                    .header("RqUID", uuid::Uuid::new_v4().to_string())
-                    .header("Accept", "application/json")
-                    .form(&[("scope", self.config.scope.as_str())])
+        self.oauth
+            .token(rejected, || async {
+                let bytes = self
+                    .transport
+                    .send(budget, || self.oauth.request(&self.transport.client))
+                    .await?;
+                parse_envelope(PROVIDER, &bytes)
             })
-            .await?;
-        let token: TokenResponse = parse_envelope(PROVIDER, &bytes)?;
-        Ok(CachedToken {
-            value: SecretString::from(token.access_token),
-            expires_at_ms: token.expires_at,
-        })
+            .await
     }
 
     fn body(&self, messages: &[Message], req: &JsonRequest) -> serde_json::Value {

@@ -1,5 +1,5 @@
-//! The HTTP layer shared by the providers: a rustls client with optional extra root
-//! certificates, and one send loop with a per-request timeout, an overall deadline, and
+//! The HTTP layer shared by the providers: the one rustls client with optional extra root
+//! certificates (language and speech providers alike), and the language models' send loop with a per-request timeout, an overall deadline, and
 //! exponential backoff with jitter for the failures that may pass (429, 5xx, timeouts,
 //! connection errors). What is sent and received is never logged: bodies carry candidates'
 //! text and headers carry keys.
@@ -9,12 +9,12 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 use bytes::Bytes;
+use otbor_domain::llm::LlmError;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use reqwest::{RequestBuilder, StatusCode};
 use tokio::time::Instant;
 
-use crate::error::LlmError;
 use crate::schema::truncate;
 
 /// How hard to try. The defaults suit an interactive step (a question in a live interview
@@ -52,40 +52,69 @@ impl Default for RetryPolicy {
     }
 }
 
-/// Extra trust anchors. GigaChat's production endpoints present certificates issued by the
-/// Russian Trusted Root CA (НУЦ Минцифры), which is not in the webpki (Mozilla) root set, so
-/// its PEM must be supplied (`OTBOR_GIGACHAT_CA_PEM`); Sber's documentation tells clients to
-/// install that certificate rather than to turn verification off, and so do we. Verification
-/// is never disabled here.
+/// Extra trust anchors. Sber's production endpoints (GigaChat, SaluteSpeech) present
+/// certificates issued by the Russian Trusted Root CA (НУЦ Минцифры), which is not in the
+/// webpki (Mozilla) root set, so its PEM must be supplied (`OTBOR_GIGACHAT_CA_PEM`,
+/// `OTBOR_SALUTE_CA_PEM`); Sber's documentation tells clients to install that certificate
+/// rather than to turn verification off, and so do we. Verification is never disabled here.
 #[derive(Clone, Debug, Default)]
 pub struct TlsConfig {
     /// PEM files, each with one or more certificates, added to the built-in roots.
     pub extra_root_pems: Vec<PathBuf>,
 }
 
-pub(crate) fn build_client(tls: &TlsConfig) -> Result<reqwest::Client, LlmError> {
+/// Why the HTTP client could not be built: a CA file that cannot be read or holds no
+/// certificate. A start-up failure, like any other configuration error.
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum ClientError {
+    #[error("cannot read CA file {}: {source}", path.display())]
+    ReadCa {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("CA file {} is not PEM: {source}", path.display())]
+    NotPem {
+        path: PathBuf,
+        #[source]
+        source: reqwest::Error,
+    },
+    #[error("CA file {} has no certificates", path.display())]
+    NoCertificates { path: PathBuf },
+    #[error("cannot build the HTTP client: {0}")]
+    Build(#[source] reqwest::Error),
+}
+
+impl From<ClientError> for LlmError {
+    fn from(e: ClientError) -> Self {
+        LlmError::Config(e.to_string())
+    }
+}
+
+/// The one HTTP client of every provider, language and speech alike: rustls with the webpki
+/// roots plus the configured extra roots. Timeouts are set per request by the callers.
+pub(crate) fn build_client(tls: &TlsConfig) -> Result<reqwest::Client, ClientError> {
     let mut builder = reqwest::Client::builder()
         .use_rustls_tls()
         .user_agent(concat!("otbor/", env!("CARGO_PKG_VERSION")));
     for path in &tls.extra_root_pems {
-        let pem = std::fs::read(path).map_err(|e| {
-            LlmError::Config(format!("cannot read CA file {}: {e}", path.display()))
+        let pem = std::fs::read(path).map_err(|source| ClientError::ReadCa {
+            path: path.clone(),
+            source,
         })?;
-        let certs = reqwest::Certificate::from_pem_bundle(&pem)
-            .map_err(|e| LlmError::Config(format!("CA file {} is not PEM: {e}", path.display())))?;
+        let certs =
+            reqwest::Certificate::from_pem_bundle(&pem).map_err(|source| ClientError::NotPem {
+                path: path.clone(),
+                source,
+            })?;
         if certs.is_empty() {
-            return Err(LlmError::Config(format!(
-                "CA file {} has no certificates",
-                path.display()
-            )));
+            return Err(ClientError::NoCertificates { path: path.clone() });
         }
         for cert in certs {
             builder = builder.add_root_certificate(cert);
         }
     }
-    builder
-        .build()
-        .map_err(|e| LlmError::Config(format!("cannot build the HTTP client: {e}")))
+    builder.build().map_err(ClientError::Build)
 }
 
 /// The time left for one `complete_json`.
@@ -262,7 +291,7 @@ impl Transport {
         } else {
             LlmError::Connection {
                 provider: self.provider,
-                source: e,
+                source: Box::new(e),
             }
         }
     }
@@ -437,6 +466,7 @@ mod tests {
         let tls = TlsConfig {
             extra_root_pems: vec!["/nonexistent/ca.pem".into()],
         };
-        assert_eq!(build_client(&tls).err().unwrap().kind(), "config");
+        let err = LlmError::from(build_client(&tls).err().unwrap());
+        assert_eq!(err.kind(), "config");
     }
 }

@@ -3,14 +3,13 @@
 //! {name, schema, strict}}` (OpenAI API reference, "Structured Outputs").
 
 use async_trait::async_trait;
+use otbor_domain::llm::{JsonAnswer, JsonRequest, LanguageModel, LlmError, Usage};
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 use serde_json::json;
 
 use crate::engine::{self, Backend, Reply, parse_envelope};
-use crate::error::LlmError;
 use crate::http::{Budget, RetryPolicy, TlsConfig, Transport};
-use crate::model::{JsonAnswer, JsonRequest, LanguageModel, Usage};
 use crate::prompt::Message;
 use crate::schema::{is_openai_strict_compatible, wire_name};
 
@@ -85,6 +84,18 @@ impl OpenAiCompatible {
     }
 }
 
+/// `Authorization: Bearer <key>` when a key is set (local servers usually need none); the
+/// same for chat and for speech (`crate::speech::openai`).
+pub(crate) fn authorize(
+    rb: reqwest::RequestBuilder,
+    api_key: Option<&SecretString>,
+) -> reqwest::RequestBuilder {
+    match api_key {
+        Some(key) => rb.bearer_auth(key.expose_secret()),
+        None => rb,
+    }
+}
+
 #[derive(Deserialize)]
 pub(crate) struct ChatCompletion {
     #[serde(default)]
@@ -154,11 +165,10 @@ impl Backend for OpenAiCompatible {
         let bytes = self
             .transport
             .send(budget, || {
-                let rb = self.transport.client.post(&url).json(&body);
-                match &self.config.api_key {
-                    Some(key) => rb.bearer_auth(key.expose_secret()),
-                    None => rb,
-                }
+                authorize(
+                    self.transport.client.post(&url).json(&body),
+                    self.config.api_key.as_ref(),
+                )
             })
             .await?;
         let completion: ChatCompletion = parse_envelope(PROVIDER, &bytes)?;

@@ -3,9 +3,9 @@
 //! the block and continue as "instructions"), and the task after the block, where the model
 //! reads it last.
 
+use otbor_domain::llm::JsonRequest;
 use rand::Rng;
 
-use crate::model::JsonRequest;
 use crate::schema::truncate;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -3,9 +3,8 @@
 //! model writes; it does not replace this check (vLLM and Ollama ignore unknown options,
 //! GigaChat calls its JSON Schema support beta).
 
+use otbor_domain::llm::LlmError;
 use serde_json::Value;
-
-use crate::error::LlmError;
 
 /// How many validation problems go into the corrective message: enough to fix, not a wall.
 const MAX_REPORTED_ERRORS: usize = 5;

@@ -4,14 +4,13 @@
 //! `TextGenerationService.Completion`).
 
 use async_trait::async_trait;
+use otbor_domain::llm::{JsonAnswer, JsonRequest, LanguageModel, LlmError, Usage};
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 use serde_json::json;
 
 use crate::engine::{self, Backend, Reply, lenient_u64, parse_envelope};
-use crate::error::LlmError;
 use crate::http::{Budget, RetryPolicy, TlsConfig, Transport};
-use crate::model::{JsonAnswer, JsonRequest, LanguageModel, Usage};
 use crate::prompt::Message;
 
 pub const DEFAULT_BASE_URL: &str = "https://llm.api.cloud.yandex.net";
@@ -22,10 +21,22 @@ const PROVIDER: &str = "yandexgpt";
 /// Models API"): a service account's API key (`Authorization: Api-Key ...`) or an IAM token
 /// (`Authorization: Bearer ...`). IAM tokens live at most 12 hours, so a long-running server
 /// should use an API key.
+///
+/// The same credentials serve YandexGPT and SpeechKit (`crate::speech::yandex`).
 #[derive(Clone, Debug)]
 pub enum YandexAuth {
     ApiKey(SecretString),
     IamToken(SecretString),
+}
+
+impl YandexAuth {
+    /// The `Authorization` header's value.
+    pub(crate) fn header(&self) -> String {
+        match self {
+            Self::ApiKey(key) => format!("Api-Key {}", key.expose_secret()),
+            Self::IamToken(token) => format!("Bearer {}", token.expose_secret()),
+        }
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -178,18 +189,18 @@ impl Backend for YandexGpt {
         let bytes = self
             .transport
             .send(budget, || {
-                let mut rb = self.transport.client.post(&url).json(&body);
-                rb = match &self.config.auth {
-                    YandexAuth::ApiKey(key) => {
-                        rb.header("Authorization", format!("Api-Key {}", key.expose_secret()))
-                    }
-                    // The folder header goes with user IAM tokens (quickstart: "Specify the
-                    // folder ID in the x-folder-id header"); with a service account's API key
-                    // the docs say to leave it out: the key's own folder is used.
-                    YandexAuth::IamToken(token) => rb
-                        .header("Authorization", format!("Bearer {}", token.expose_secret()))
-                        .header("x-folder-id", &self.config.folder_id),
-                };
+                let mut rb = self
+                    .transport
+                    .client
+                    .post(&url)
+                    .json(&body)
+                    .header("Authorization", self.config.auth.header());
+                // The folder header goes with user IAM tokens (quickstart: "Specify the folder
+                // ID in the x-folder-id header"); with a service account's API key the docs
+                // say to leave it out: the key's own folder is used.
+                if let YandexAuth::IamToken(_) = self.config.auth {
+                    rb = rb.header("x-folder-id", &self.config.folder_id);
+                }
                 if !self.config.data_logging {
                     rb = rb.header("x-data-logging-enabled", "false");
                 }

@@ -1,24 +1,24 @@
 //! One typed configuration for the voice pipeline: VAD and turn-taking thresholds, model paths
-//! and the choice of recogniser and synthesiser, with defaults and `OTBOR_`-prefixed
-//! environment overrides. Secrets are `SecretString`s: they never appear in `Debug` output
-//! or logs.
+//! and the choice of recogniser and synthesiser (local ones from this crate, paid ones from
+//! `otbor_providers::speech`), with defaults and `OTBOR_`-prefixed environment overrides.
+//! Secrets are `SecretString`s: they never appear in `Debug` output or logs.
 
 use std::path::PathBuf;
 use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
 
+use otbor_providers::speech::openai::{OpenAiSpeech, OpenAiSpeechConfig};
+use otbor_providers::speech::salute::{SaluteSpeech, SaluteSpeechConfig};
+use otbor_providers::speech::yandex::{YandexAuth, YandexSpeech, YandexSpeechConfig};
+use otbor_providers::speech::{HttpConfig, TlsConfig};
 use secrecy::SecretString;
 
 use crate::error::VoiceError;
 use crate::providers::espeak::Espeak;
 use crate::providers::fake::FakeRecognizer;
-use crate::providers::http::HttpConfig;
-use crate::providers::openai::{OpenAiSpeech, OpenAiSpeechConfig};
-use crate::providers::salute::{SaluteSpeech, SaluteSpeechConfig};
 #[cfg(feature = "whisper")]
 use crate::providers::whisper::{WhisperConfig, WhisperLanguage, WhisperRecognizer};
-use crate::providers::yandex::{YandexAuth, YandexSpeech, YandexSpeechConfig};
 use crate::stt::Recognizer;
 use crate::tts::Synthesizer;
 use crate::turn::TurnParams;
@@ -109,7 +109,9 @@ impl VoiceConfig {
                     get("OTBOR_SPEECH_TIMEOUT_SECS"),
                     15u64,
                 )?),
-                extra_root_pems: get(ca).map(PathBuf::from).into_iter().collect(),
+                tls: TlsConfig {
+                    extra_root_pems: get(ca).map(PathBuf::from).into_iter().collect(),
+                },
             })
         };
         let openai = || -> Result<OpenAiSpeechConfig, VoiceError> {

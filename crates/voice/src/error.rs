@@ -1,7 +1,8 @@
-//! One error type for the voice pipeline's boundary: codec, model and provider failures keep
-//! their cause; provider answers are summarised, never echoed with secrets.
+//! One error type for the voice pipeline's boundary: codec, model and speech-engine failures
+//! keep their cause; provider answers are summarised (by the speech port's [`SpeechError`]),
+//! never echoed with secrets.
 
-use std::time::Duration;
+use otbor_domain::speech::SpeechError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum VoiceError {
@@ -22,28 +23,9 @@ pub enum VoiceError {
         model: &'static str,
         message: String,
     },
-    #[error("{provider}: cannot reach the service: {source}")]
-    Network {
-        provider: &'static str,
-        #[source]
-        source: reqwest::Error,
-    },
-    #[error("{provider}: HTTP {status}: {message}")]
-    Provider {
-        provider: &'static str,
-        status: u16,
-        message: String,
-    },
-    #[error("{provider}: unexpected answer: {message}")]
-    Protocol {
-        provider: &'static str,
-        message: String,
-    },
-    #[error("{provider}: no answer within {timeout:?}")]
-    Timeout {
-        provider: &'static str,
-        timeout: Duration,
-    },
+    /// A recogniser or synthesiser failed, local or paid.
+    #[error(transparent)]
+    Speech(#[from] SpeechError),
     #[error("{what}: {source}")]
     Io {
         what: String,
@@ -59,8 +41,7 @@ impl VoiceError {
     /// server errors), as opposed to a request the provider will always refuse.
     pub fn is_retryable(&self) -> bool {
         match self {
-            VoiceError::Network { .. } | VoiceError::Timeout { .. } => true,
-            VoiceError::Provider { status, .. } => *status == 429 || *status >= 500,
+            VoiceError::Speech(e) => e.is_retryable(),
             _ => false,
         }
     }

@@ -6,28 +6,8 @@ use std::sync::Arc;
 
 use bytes::Bytes;
 
-/// Mono PCM, signed 16-bit, with its sample rate.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Audio {
-    pub samples: Vec<i16>,
-    pub sample_rate: u32,
-}
-
-impl Audio {
-    pub fn new(samples: Vec<i16>, sample_rate: u32) -> Self {
-        Self {
-            samples,
-            sample_rate,
-        }
-    }
-
-    pub fn duration_ms(&self) -> u64 {
-        if self.sample_rate == 0 {
-            return 0;
-        }
-        self.samples.len() as u64 * 1000 / self.sample_rate as u64
-    }
-}
+/// Mono PCM, signed 16-bit, with its sample rate: what the speech ports carry.
+pub use otbor_domain::speech::Audio;
 
 /// What the interviewer says next: the text of the next question (or the closing words) and
 /// whether the interview is over.

@@ -22,7 +22,8 @@ pub mod testing;
 pub mod tts;
 pub mod turn;
 pub mod vad;
-pub mod wav;
+/// WAV and LPCM, shared with the paid speech providers.
+pub use otbor_providers::speech::wav;
 
 pub use error::VoiceError;
 pub use frame::{Audio, Frame};

@@ -1,6 +1,7 @@
-//! Speech recognition behind one trait, and the stage that uses it: each VAD segment is
-//! transcribed as soon as it is cut (while the end-of-turn decision is still being made), and
-//! the texts of a turn's segments are joined into one `Transcription` when the turn ends.
+//! Speech recognition behind one trait (the port [`Recognizer`], declared in `otbor-domain`),
+//! and the stage that uses it: each VAD segment is transcribed as soon as it is cut (while the
+//! end-of-turn decision is still being made), and the texts of a turn's segments are joined
+//! into one `Transcription` when the turn ends.
 //! Silence never reaches a recogniser: only `UserSegment` audio is sent.
 
 use std::sync::Arc;
@@ -8,15 +9,10 @@ use std::sync::Arc;
 use async_trait::async_trait;
 
 use crate::error::VoiceError;
-use crate::frame::{Audio, Frame};
+use crate::frame::Frame;
 use crate::pipeline::{Emitter, Stage};
 
-/// Turns one VAD segment of 16 kHz mono PCM into text.
-#[async_trait]
-pub trait Recognizer: Send + Sync {
-    fn name(&self) -> &'static str;
-    async fn transcribe(&self, segment: &Audio) -> Result<String, VoiceError>;
-}
+pub use otbor_domain::speech::Recognizer;
 
 pub struct RecognizeStage {
     recognizer: Arc<dyn Recognizer>,
@@ -77,6 +73,7 @@ impl Stage for RecognizeStage {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::frame::Audio;
     use crate::pipeline::harness;
     use crate::providers::fake::FakeRecognizer;
 

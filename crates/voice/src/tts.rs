@@ -1,6 +1,7 @@
-//! Speech synthesis behind one trait, and the stage that speaks a reply sentence by sentence,
-//! so that the first sentence is on its way to the candidate while the rest is still being
-//! synthesised. An interruption stops the synthesis of the rest of the reply.
+//! Speech synthesis behind one trait (the port [`Synthesizer`], declared in `otbor-domain`),
+//! and the stage that speaks a reply sentence by sentence, so that the first sentence is on its
+//! way to the candidate while the rest is still being synthesised. An interruption stops the
+//! synthesis of the rest of the reply.
 
 use std::sync::Arc;
 
@@ -8,17 +9,12 @@ use async_trait::async_trait;
 
 use crate::codec::OPUS_RATE;
 use crate::error::VoiceError;
-use crate::frame::{Audio, Frame, SpeechAudio, Spoken};
+use crate::frame::{Frame, SpeechAudio, Spoken};
 use crate::ledger::SpeechLedger;
 use crate::pipeline::{Emitter, Stage};
 use crate::resample::Resampler;
 
-/// Turns a sentence into mono PCM (any sample rate; the stage converts to 48 kHz).
-#[async_trait]
-pub trait Synthesizer: Send + Sync {
-    fn name(&self) -> &'static str;
-    async fn synthesize(&self, text: &str) -> Result<Audio, VoiceError>;
-}
+pub use otbor_domain::speech::Synthesizer;
 
 /// Splits a reply into sentences (after . ! ? … followed by a space, and at line breaks),
 /// returning each sentence with its offset in characters. The separating spaces stay with the
@@ -115,8 +111,9 @@ impl Stage for SynthesizeStage {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::frame::Reply;
+    use crate::frame::{Audio, Reply};
     use crate::pipeline::link;
+    use otbor_domain::speech::SpeechError;
     use tokio::sync::{Semaphore, mpsc};
 
     #[test]
@@ -153,7 +150,7 @@ mod tests {
         fn name(&self) -> &'static str {
             "gated"
         }
-        async fn synthesize(&self, text: &str) -> Result<Audio, VoiceError> {
+        async fn synthesize(&self, text: &str) -> Result<Audio, SpeechError> {
             self.calls.send(text.to_owned()).unwrap();
             self.permits.acquire().await.unwrap().forget();
             Ok(Audio::new(vec![1000; 2400], 24_000))

@@ -10,10 +10,10 @@ use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
 use bytes::Bytes;
+use otbor_domain::speech::SpeechError;
 use otbor_voice::codec::Encoder;
 use otbor_voice::config::VoiceConfig;
 use otbor_voice::engine::ScriptedInterviewer;
-use otbor_voice::error::VoiceError;
 use otbor_voice::frame::Frame;
 use otbor_voice::providers::espeak::Espeak;
 use otbor_voice::providers::fake::FakeRecognizer;
@@ -34,7 +34,7 @@ impl Synthesizer for ToneSynth {
     fn name(&self) -> &'static str {
         "tone"
     }
-    async fn synthesize(&self, text: &str) -> Result<Audio, VoiceError> {
+    async fn synthesize(&self, text: &str) -> Result<Audio, SpeechError> {
         Ok(Audio::new(
             sine(180.0, 24_000, 50 * text.chars().count() as u32, 4_000.0),
             24_000,

@@ -5,9 +5,8 @@
 use std::sync::Mutex;
 
 use async_trait::async_trait;
+use otbor_domain::llm::{JsonAnswer, JsonRequest, LanguageModel, LlmError, Redacted, Usage};
 
-use crate::error::{LlmError, Redacted};
-use crate::model::{JsonAnswer, JsonRequest, LanguageModel, Usage};
 use crate::schema::CompiledSchema;
 
 type Responder = dyn Fn(&JsonRequest) -> Result<serde_json::Value, LlmError> + Send + Sync;

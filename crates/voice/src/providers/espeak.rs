@@ -6,9 +6,7 @@ use std::process::Stdio;
 use async_trait::async_trait;
 use tokio::io::AsyncWriteExt;
 
-use crate::error::VoiceError;
-use crate::frame::Audio;
-use crate::tts::Synthesizer;
+use otbor_domain::speech::{Audio, SpeechError, Synthesizer};
 
 #[derive(Clone, Debug)]
 pub struct Espeak {
@@ -34,7 +32,7 @@ impl Synthesizer for Espeak {
         "espeak-ng"
     }
 
-    async fn synthesize(&self, text: &str) -> Result<Audio, VoiceError> {
+    async fn synthesize(&self, text: &str) -> Result<Audio, SpeechError> {
         // The text goes through stdin, never the command line (no quoting, no length limit).
         let mut child = tokio::process::Command::new(&self.program)
             .args(["-v", &self.voice, "-s", &self.speed.to_string(), "--stdout"])
@@ -43,7 +41,7 @@ impl Synthesizer for Espeak {
             .stderr(Stdio::piped())
             .kill_on_drop(true)
             .spawn()
-            .map_err(|source| VoiceError::Io {
+            .map_err(|source| SpeechError::Io {
                 what: format!("cannot start {}", self.program),
                 source,
             })?;
@@ -56,20 +54,23 @@ impl Synthesizer for Espeak {
         let output = child
             .wait_with_output()
             .await
-            .map_err(|source| VoiceError::Io {
+            .map_err(|source| SpeechError::Io {
                 what: "espeak-ng".into(),
                 source,
             })?;
         let _ = writer.await;
         if !output.status.success() {
-            return Err(VoiceError::Audio(format!(
-                "espeak-ng failed ({}): {}",
-                output.status,
-                String::from_utf8_lossy(&output.stderr)
-                    .chars()
-                    .take(200)
-                    .collect::<String>()
-            )));
+            return Err(SpeechError::Engine {
+                engine: "espeak-ng",
+                message: format!(
+                    "failed ({}): {}",
+                    output.status,
+                    String::from_utf8_lossy(&output.stderr)
+                        .chars()
+                        .take(200)
+                        .collect::<String>()
+                ),
+            });
         }
         crate::wav::parse(&output.stdout)
     }

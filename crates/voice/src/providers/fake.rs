@@ -7,9 +7,7 @@ use std::sync::{Arc, Mutex};
 
 use async_trait::async_trait;
 
-use crate::error::VoiceError;
-use crate::frame::Audio;
-use crate::stt::Recognizer;
+use otbor_domain::speech::{Audio, Recognizer, SpeechError};
 
 #[derive(Clone, Default)]
 pub struct FakeRecognizer {
@@ -53,7 +51,7 @@ impl Recognizer for FakeRecognizer {
         "fake"
     }
 
-    async fn transcribe(&self, segment: &Audio) -> Result<String, VoiceError> {
+    async fn transcribe(&self, segment: &Audio) -> Result<String, SpeechError> {
         let mut s = self.inner.lock().expect("fake lock");
         s.received.push(segment.clone());
         Ok(s.answers.pop_front().unwrap_or_else(|| s.fallback.clone()))

@@ -1,13 +1,10 @@
-//! Speech recognition and synthesis providers behind the `Recognizer` and `Synthesizer`
-//! traits: a local espeak-ng synthesiser, a zero-delay fake recogniser, a local Whisper model
-//! (cargo feature `whisper`), and the paid services (Yandex SpeechKit, SaluteSpeech, any
-//! OpenAI-compatible endpoint), each of which only ever receives VAD segments or reply text.
+//! The local speech engines behind the `Recognizer` and `Synthesizer` ports: an espeak-ng
+//! synthesiser, a zero-delay fake recogniser and a local Whisper model (cargo feature
+//! `whisper`). The paid services (Yandex SpeechKit, SaluteSpeech, any OpenAI-compatible
+//! endpoint) live in `otbor_providers::speech`, beside the language models; `crate::config`
+//! chooses among all of them.
 
 pub mod espeak;
 pub mod fake;
-pub mod http;
-pub mod openai;
-pub mod salute;
 #[cfg(feature = "whisper")]
 pub mod whisper;
-pub mod yandex;

@@ -9,11 +9,10 @@ use std::time::Instant;
 
 use async_trait::async_trait;
 use ct2rs::{ComputeType, Config, Whisper, WhisperOptions};
+use otbor_domain::speech::{Audio, Recognizer, SpeechError};
 use tokio::sync::Semaphore;
 
 use crate::error::VoiceError;
-use crate::frame::Audio;
-use crate::stt::Recognizer;
 
 const MODEL: &str = "whisper";
 /// The only rate Whisper's features are computed at; the pipeline's segments are 16 kHz.
@@ -168,9 +167,9 @@ impl Recognizer for WhisperRecognizer {
         "whisper"
     }
 
-    async fn transcribe(&self, segment: &Audio) -> Result<String, VoiceError> {
+    async fn transcribe(&self, segment: &Audio) -> Result<String, SpeechError> {
         if segment.sample_rate != SAMPLE_RATE {
-            return Err(VoiceError::Audio(format!(
+            return Err(SpeechError::Audio(format!(
                 "whisper needs {SAMPLE_RATE} Hz segments, got {} Hz",
                 segment.sample_rate
             )));
@@ -184,11 +183,7 @@ impl Recognizer for WhisperRecognizer {
             .map(|&s| f32::from(s) / 32_768.0)
             .collect();
         let queued = Instant::now();
-        let _permit = self
-            .turn
-            .acquire()
-            .await
-            .map_err(|_| VoiceError::Worker("whisper"))?;
+        let _permit = self.turn.acquire().await.map_err(|_| stopped())?;
         let waited_ms = queued.elapsed().as_millis() as u64;
         let whisper = Arc::clone(&self.whisper);
         let audio_ms = segment.duration_ms();
@@ -198,9 +193,9 @@ impl Recognizer for WhisperRecognizer {
             whisper.generate(&samples, language.as_deref(), false, &options(audio_ms))
         })
         .await
-        .map_err(|_| VoiceError::Worker("whisper"))?
-        .map_err(|e| VoiceError::ModelOutput {
-            model: MODEL,
+        .map_err(|_| stopped())?
+        .map_err(|e| SpeechError::Engine {
+            engine: MODEL,
             message: format!("{e:#}"),
         })?;
         let text = texts
@@ -217,6 +212,14 @@ impl Recognizer for WhisperRecognizer {
             "whisper transcribed a segment"
         );
         Ok(text)
+    }
+}
+
+/// The semaphore closed or the blocking task died: the recogniser is gone.
+fn stopped() -> SpeechError {
+    SpeechError::Engine {
+        engine: MODEL,
+        message: "the worker stopped".into(),
     }
 }
 

@@ -4,14 +4,13 @@
 //! with JSON `{model, input, voice, response_format: "wav"}` (answer: the WAV file).
 
 use async_trait::async_trait;
-use secrecy::{ExposeSecret, SecretString};
+use secrecy::SecretString;
 use serde::Deserialize;
 
-use crate::error::VoiceError;
-use crate::frame::Audio;
-use crate::providers::http::{self, HttpConfig};
-use crate::stt::Recognizer;
-use crate::tts::Synthesizer;
+use otbor_domain::speech::{Audio, Recognizer, SpeechError, Synthesizer};
+
+use super::{HttpConfig, json, send, wav};
+use crate::openai::authorize;
 
 const PROVIDER: &str = "openai-compatible";
 
@@ -47,8 +46,8 @@ pub struct OpenAiSpeech {
 }
 
 impl OpenAiSpeech {
-    pub fn new(config: OpenAiSpeechConfig) -> Result<Self, VoiceError> {
-        let client = http::client(&config.http)?;
+    pub fn new(config: OpenAiSpeechConfig) -> Result<Self, SpeechError> {
+        let client = super::client(&config.http)?;
         Ok(Self { config, client })
     }
 
@@ -57,10 +56,7 @@ impl OpenAiSpeech {
     }
 
     fn auth(&self, req: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
-        match &self.config.api_key {
-            Some(key) => req.bearer_auth(key.expose_secret()),
-            None => req,
-        }
+        authorize(req, self.config.api_key.as_ref())
     }
 }
 
@@ -75,8 +71,8 @@ impl Recognizer for OpenAiSpeech {
         PROVIDER
     }
 
-    async fn transcribe(&self, segment: &Audio) -> Result<String, VoiceError> {
-        let file = reqwest::multipart::Part::bytes(crate::wav::write(segment))
+    async fn transcribe(&self, segment: &Audio) -> Result<String, SpeechError> {
+        let file = reqwest::multipart::Part::bytes(wav::write(segment))
             .file_name("segment.wav")
             .mime_str("audio/wav")
             .expect("a valid MIME type");
@@ -88,8 +84,8 @@ impl Recognizer for OpenAiSpeech {
         let req = self
             .auth(self.client.post(self.url("audio/transcriptions")))
             .multipart(form);
-        let (_, body) = http::send(PROVIDER, self.config.http.timeout, req).await?;
-        Ok(http::json::<Transcription>(PROVIDER, &body)?.text)
+        let body = send(PROVIDER, self.config.http.timeout, req).await?;
+        Ok(json::<Transcription>(PROVIDER, &body)?.text)
     }
 }
 
@@ -99,7 +95,7 @@ impl Synthesizer for OpenAiSpeech {
         PROVIDER
     }
 
-    async fn synthesize(&self, text: &str) -> Result<Audio, VoiceError> {
+    async fn synthesize(&self, text: &str) -> Result<Audio, SpeechError> {
         let body = serde_json::json!({
             "model": self.config.tts_model,
             "input": text,
@@ -109,7 +105,7 @@ impl Synthesizer for OpenAiSpeech {
         let req = self
             .auth(self.client.post(self.url("audio/speech")))
             .json(&body);
-        let (_, bytes) = http::send(PROVIDER, self.config.http.timeout, req).await?;
-        crate::wav::parse(&bytes)
+        let bytes = send(PROVIDER, self.config.http.timeout, req).await?;
+        wav::parse(&bytes)
     }
 }

@@ -3,31 +3,21 @@
 //! with the raw LPCM as the body (answer `{"result": "..."}`; at most 30 s and 1 MB, which a
 //! VAD segment stays under), and synthesis `POST tts.api.cloud.yandex.net/speech/v1/tts:synthesize`
 //! with a form (`text, lang, voice, format=lpcm, sampleRateHertz=48000[, folderId]`; answer:
-//! raw LPCM). Authorisation `Api-Key <key>` (service account; no folderId) or
-//! `Bearer <IAM token>` (with folderId).
+//! raw LPCM). Authorisation as for YandexGPT ([`YandexAuth`]): `Api-Key <key>` (service
+//! account; no folderId) or `Bearer <IAM token>` (with folderId).
 
 use async_trait::async_trait;
-use secrecy::{ExposeSecret, SecretString};
+use otbor_domain::speech::{Audio, Recognizer, SpeechError, Synthesizer};
 use serde::Deserialize;
 
-use crate::error::VoiceError;
-use crate::frame::Audio;
-use crate::providers::http::{self, HttpConfig};
-use crate::stt::Recognizer;
-use crate::tts::Synthesizer;
-use crate::wav;
+use super::{HttpConfig, json, send, wav};
+pub use crate::yandex::YandexAuth;
 
 const PROVIDER: &str = "yandex-speechkit";
 pub const DEFAULT_STT_URL: &str = "https://stt.api.cloud.yandex.net/speech/v1/stt:recognize";
 pub const DEFAULT_TTS_URL: &str = "https://tts.api.cloud.yandex.net/speech/v1/tts:synthesize";
 /// The synthesis rate asked for: what Opus sends, so no resampling is needed.
 const TTS_RATE: u32 = 48_000;
-
-#[derive(Clone, Debug)]
-pub enum YandexAuth {
-    ApiKey(SecretString),
-    IamToken(SecretString),
-}
 
 #[derive(Clone, Debug)]
 pub struct YandexSpeechConfig {
@@ -62,16 +52,13 @@ pub struct YandexSpeech {
 }
 
 impl YandexSpeech {
-    pub fn new(config: YandexSpeechConfig) -> Result<Self, VoiceError> {
-        let client = http::client(&config.http)?;
+    pub fn new(config: YandexSpeechConfig) -> Result<Self, SpeechError> {
+        let client = super::client(&config.http)?;
         Ok(Self { config, client })
     }
 
     fn authorization(&self) -> String {
-        match &self.config.auth {
-            YandexAuth::ApiKey(k) => format!("Api-Key {}", k.expose_secret()),
-            YandexAuth::IamToken(t) => format!("Bearer {}", t.expose_secret()),
-        }
+        self.config.auth.header()
     }
 }
 
@@ -86,9 +73,9 @@ impl Recognizer for YandexSpeech {
         PROVIDER
     }
 
-    async fn transcribe(&self, segment: &Audio) -> Result<String, VoiceError> {
+    async fn transcribe(&self, segment: &Audio) -> Result<String, SpeechError> {
         if ![8_000, 16_000, 48_000].contains(&segment.sample_rate) {
-            return Err(VoiceError::Audio(format!(
+            return Err(SpeechError::Audio(format!(
                 "SpeechKit takes 8, 16 or 48 kHz, not {}",
                 segment.sample_rate
             )));
@@ -109,8 +96,8 @@ impl Recognizer for YandexSpeech {
             .header("Authorization", self.authorization())
             .query(&query)
             .body(wav::pcm_bytes(&segment.samples));
-        let (_, body) = http::send(PROVIDER, self.config.http.timeout, req).await?;
-        Ok(http::json::<SttAnswer>(PROVIDER, &body)?.result)
+        let body = send(PROVIDER, self.config.http.timeout, req).await?;
+        Ok(json::<SttAnswer>(PROVIDER, &body)?.result)
     }
 }
 
@@ -120,7 +107,7 @@ impl Synthesizer for YandexSpeech {
         PROVIDER
     }
 
-    async fn synthesize(&self, text: &str) -> Result<Audio, VoiceError> {
+    async fn synthesize(&self, text: &str) -> Result<Audio, SpeechError> {
         let rate = TTS_RATE.to_string();
         let mut form = vec![
             ("text", text),
@@ -137,9 +124,9 @@ impl Synthesizer for YandexSpeech {
             .post(&self.config.tts_url)
             .header("Authorization", self.authorization())
             .form(&form);
-        let (_, body) = http::send(PROVIDER, self.config.http.timeout, req).await?;
+        let body = send(PROVIDER, self.config.http.timeout, req).await?;
         if !body.len().is_multiple_of(2) {
-            return Err(VoiceError::Protocol {
+            return Err(SpeechError::Protocol {
                 provider: PROVIDER,
                 message: "odd-sized LPCM".into(),
             });

@@ -1,6 +1,7 @@
 //! Each paid speech provider against a wire-compatible fake of its service, started on
 //! 127.0.0.1:0: the fake checks what we send (path, authorisation, content type, parameters,
 //! audio format) and refuses what the real service would refuse, then answers as it does.
+//! (Moved here from `otbor-voice` with the providers.)
 
 // The fakes' handlers return whole refusals as their error values.
 #![allow(clippy::result_large_err)]
@@ -14,15 +15,11 @@ use axum::extract::{Multipart, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
-use otbor_voice::Audio;
-use otbor_voice::error::VoiceError;
-use otbor_voice::providers::openai::{OpenAiSpeech, OpenAiSpeechConfig};
-use otbor_voice::providers::salute::{SaluteSpeech, SaluteSpeechConfig};
-use otbor_voice::providers::yandex::{YandexAuth, YandexSpeech, YandexSpeechConfig};
-use otbor_voice::resample::signal::sine;
-use otbor_voice::stt::Recognizer;
-use otbor_voice::tts::Synthesizer;
-use otbor_voice::wav;
+use otbor_domain::ports::ManualClock;
+use otbor_providers::speech::openai::{OpenAiSpeech, OpenAiSpeechConfig};
+use otbor_providers::speech::salute::{SaluteSpeech, SaluteSpeechConfig};
+use otbor_providers::speech::yandex::{YandexAuth, YandexSpeech, YandexSpeechConfig};
+use otbor_providers::speech::{Audio, Recognizer, SpeechError, Synthesizer, wav};
 use secrecy::SecretString;
 use serde_json::{Value, json};
 
@@ -43,6 +40,17 @@ fn refuse(status: StatusCode, message: &str) -> Response {
         axum::Json(json!({"error_code": "BAD_REQUEST", "error_message": message})),
     )
         .into_response()
+}
+
+/// `ms` milliseconds of a `freq` Hz tone at `rate`.
+fn sine(freq: f64, rate: u32, ms: u32, amplitude: f64) -> Vec<i16> {
+    let n = rate as usize * ms as usize / 1000;
+    (0..n)
+        .map(|i| {
+            (amplitude * (2.0 * std::f64::consts::PI * freq * i as f64 / rate as f64).sin()).round()
+                as i16
+        })
+        .collect()
 }
 
 fn segment() -> Audio {
@@ -216,7 +224,7 @@ async fn speechkit_with_an_iam_token_names_the_folder() {
     );
     assert!(matches!(
         without.transcribe(&segment()).await,
-        Err(VoiceError::Provider { status: 400, .. })
+        Err(SpeechError::Provider { status: 400, .. })
     ));
 }
 
@@ -253,7 +261,7 @@ async fn a_wrong_speechkit_key_is_a_permanent_provider_error_and_secrets_stay_ou
     );
     let err = y.transcribe(&segment()).await.unwrap_err();
     assert!(
-        matches!(err, VoiceError::Provider { status: 401, .. }),
+        matches!(err, SpeechError::Provider { status: 401, .. }),
         "{err:?}"
     );
     assert!(!err.is_retryable());
@@ -416,6 +424,26 @@ async fn salutespeech_fetches_a_new_token_once_when_the_old_one_is_refused() {
 }
 
 #[tokio::test]
+async fn salutespeech_fetches_a_new_token_shortly_before_the_old_one_expires() {
+    let (base, log) = salute_fake().await;
+    let mut c = SaluteSpeechConfig::new(SecretString::from("dGVzdC1jbGllbnQ6c2VjcmV0"));
+    c.oauth_url = format!("{base}/api/v2/oauth");
+    c.base_url = format!("{base}/rest/v1");
+    let clock = Arc::new(ManualClock::new(chrono::Utc::now()));
+    let s = SaluteSpeech::with_clock(c, clock.clone()).unwrap();
+    s.transcribe(&segment()).await.unwrap();
+    // The fake's tokens live 30 minutes; within the last minute a new one is fetched.
+    clock.advance(chrono::Duration::minutes(28));
+    s.transcribe(&segment()).await.unwrap();
+    assert_eq!(log.lock().unwrap().tokens_issued, 1, "still valid");
+    clock.advance(chrono::Duration::seconds(90));
+    s.transcribe(&segment()).await.unwrap();
+    let log = log.lock().unwrap();
+    assert_eq!(log.tokens_issued, 2, "renewed before it expires");
+    assert_eq!(log.recognize[2].0, "salute-token-2");
+}
+
+#[tokio::test]
 async fn salutespeech_synthesises_text_at_the_rate_its_voice_names() {
     let (base, log) = salute_fake().await;
     let s = salute(&base);
@@ -438,7 +466,7 @@ async fn a_wrong_salutespeech_key_fails_at_the_token() {
         .await
         .unwrap_err();
     assert!(
-        matches!(err, VoiceError::Provider { status: 401, .. }),
+        matches!(err, SpeechError::Provider { status: 401, .. }),
         "{err:?}"
     );
 }
@@ -582,7 +610,7 @@ async fn an_openai_compatible_endpoint_that_refuses_the_key_is_reported_with_its
         .await
         .unwrap_err();
     assert!(
-        matches!(err, VoiceError::Provider { status: 401, .. }),
+        matches!(err, SpeechError::Provider { status: 401, .. }),
         "{err:?}"
     );
 }
@@ -599,6 +627,6 @@ async fn an_unreachable_provider_is_a_retryable_network_error() {
         .transcribe(&segment())
         .await
         .unwrap_err();
-    assert!(matches!(err, VoiceError::Network { .. }), "{err:?}");
+    assert!(matches!(err, SpeechError::Network { .. }), "{err:?}");
     assert!(err.is_retryable());
 }

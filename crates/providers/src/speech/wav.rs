@@ -2,13 +2,12 @@
 //! unknown sizes, since it streams), some providers answer with WAV, and OpenAI-compatible
 //! recognisers take a WAV upload.
 
-use crate::error::VoiceError;
-use crate::frame::Audio;
+use otbor_domain::speech::{Audio, SpeechError};
 
 /// Parses 16-bit PCM WAV; several channels are mixed down to mono. Chunk sizes of 0 or
 /// 0xFFFFFFFF in a streamed file mean "to the end".
-pub fn parse(bytes: &[u8]) -> Result<Audio, VoiceError> {
-    let bad = |m: &str| VoiceError::Audio(format!("WAV: {m}"));
+pub fn parse(bytes: &[u8]) -> Result<Audio, SpeechError> {
+    let bad = |m: &str| SpeechError::Audio(format!("WAV: {m}"));
     if bytes.len() < 12 || &bytes[0..4] != b"RIFF" || &bytes[8..12] != b"WAVE" {
         return Err(bad("not a RIFF/WAVE file"));
     }
