@@ -20,11 +20,18 @@ web:
 		echo "npm not found: serving the API only (install Node.js to build the web app)"; \
 	fi
 
+# `otbor serve` built for speed: the release profile (opt-level 3, thin LTO; Cargo.toml).
 build: web
 	cargo build --release -p otbor
 
+# `GET /api/candidates` (50 of 1,000, behind a session) on Otbor's release build beside the
+# FastAPI baseline in ../shared/baselines/fastapi (FastAPI + SQLite, 2 uvicorn workers; its
+# venv is .venv-bench), same wrk, runs alternating; prints req/s, p50, p99 and the ratios.
+# BENCH_ARGS: duration in seconds, connections, rounds (default 15 32 2);
+# BENCH_BASELINE_DIR=none measures Otbor alone.
+BENCH_ARGS ?=
 bench:
-	bash scripts/bench.sh
+	bash scripts/bench.sh $(BENCH_ARGS)
 
 # Notifier throughput and latency against a real SMTP server (aiosmtpd, installed with moto).
 bench-notify:
@@ -33,20 +40,21 @@ bench-notify:
 # The Lambda functions as bootstrap.zip under target/lambda/<name>/ (cargo-lambda). ARCH=arm64
 # needs the aarch64-unknown-linux-gnu standard library (rustup target add ...).
 ARCH ?= arm64
-# llvm-objcopy reads every architecture; GNU objcopy may know only the host's.
-OBJCOPY ?= $(shell command -v llvm-objcopy 2>/dev/null || echo objcopy)
+# The unwind tables (.eh_frame, about 2 MB of a function: the prebuilt standard library keeps
+# its own) discarded while linking: removed afterwards (objcopy), they left a hole of the same
+# size inside the loaded segment. Only read to unwind, and panics abort.
+LAMBDA_LD = target/lambda-build/no-unwind-tables.ld
 lambda:
 	@command -v cargo-lambda >/dev/null 2>&1 || { test -x .venv-lambda/bin/cargo-lambda || (python3 -m venv .venv-lambda && .venv-lambda/bin/pip install -q cargo-lambda); }
-	@# Smaller functions: panics abort (Lambda restarts the process), no unwind tables (the
-	@# prebuilt standard library's are removed after linking), and a non-PIE executable (no
-	@# dynamic relocations). A target directory of their own keeps these flags from
-	@# rebuilding everything else.
-	CARGO_TARGET_DIR=target/lambda-build CARGO_PROFILE_RELEASE_PANIC=abort \
-	RUSTFLAGS="-C force-unwind-tables=no -C link-arg=-no-pie" \
-	PATH="$$PWD/.venv-lambda/bin:$$PATH" cargo lambda build --release --$(if $(filter x86_64,$(ARCH)),x86-64,arm64) --lambda-dir target/lambda \
+	@# Smaller functions: the `lambda` profile (opt-level "z", fat LTO, panics abort:
+	@# Cargo.toml), no unwind tables, a non-PIE executable (no dynamic relocations). A target
+	@# directory of their own keeps these flags from rebuilding everything else.
+	@mkdir -p $(dir $(LAMBDA_LD)) && echo 'SECTIONS { /DISCARD/ : { *(.eh_frame) *(.eh_frame_hdr) } } INSERT AFTER .text;' > $(LAMBDA_LD)
+	CARGO_TARGET_DIR=target/lambda-build \
+	RUSTFLAGS="-C force-unwind-tables=no -C link-arg=-no-pie -C link-arg=-Wl,-T,$(abspath $(LAMBDA_LD))" \
+	PATH="$$PWD/.venv-lambda/bin:$$PATH" cargo lambda build --profile lambda --$(if $(filter x86_64,$(ARCH)),x86-64,arm64) --lambda-dir target/lambda \
 		-p otbor-fn-api -p otbor-fn-resume-ingest -p otbor-fn-evaluator
 	@for f in api resume-ingest evaluator; do \
-		$(OBJCOPY) --remove-section=.eh_frame --remove-section=.eh_frame_hdr target/lambda/$$f/bootstrap && \
 		rm -f target/lambda/$$f/bootstrap.zip && \
 		(cd target/lambda/$$f && python3 -m zipfile -c bootstrap.zip bootstrap) || exit 1; \
 	done

@@ -1,11 +1,61 @@
 //! The media worker's settings: typed, with defaults, overridden by `OTBOR_RTC_*` environment
-//! variables; the TURN credential and secret do not print.
+//! variables (every key in [`SETTINGS`]); the TURN credential and secret do not print. The
+//! voice pipeline's settings, which its conversations run with, are `otbor-voice`'s.
 
 use anyhow::{Context, bail};
+use otbor_domain::setting::Setting;
 use secrecy::{ExposeSecret, SecretString};
 use std::net::IpAddr;
 use std::ops::RangeInclusive;
 use std::time::Duration;
+
+pub use otbor_voice::config::{SETTINGS as VOICE_SETTINGS, VoiceConfig};
+
+/// Every key the media worker reads (docs/settings.md is printed from this list).
+pub const SETTINGS: &[Setting] = &[
+    Setting::plain("OTBOR_RTC_CAPACITY", "20", "interview sessions served at once; one more offer is refused with 503 and `Retry-After`"),
+    Setting::plain("OTBOR_RTC_BIND_IP", "0.0.0.0", "the address media sockets bind to (`0.0.0.0`: every interface but loopback)"),
+    Setting::plain(
+        "OTBOR_RTC_UDP_PORTS",
+        "",
+        "the UDP ports media may use, `MIN-MAX` (e.g. `50000-50199`; one per session and interface); unset, ephemeral ports. Open exactly this range in the firewall",
+    ),
+    Setting::plain("OTBOR_RTC_PUBLIC_IPS", "", "NAT 1:1: public addresses (comma-separated) announced instead of the private ones"),
+    Setting::plain("OTBOR_RTC_STUN_URLS", "", "STUN servers, `stun:host:3478,...`, for the browser and the worker"),
+    Setting::plain(
+        "OTBOR_RTC_TURN_URLS",
+        "",
+        "TURN servers for the browser, `turn:host:3478?transport=udp,turns:host:5349?transport=tcp`; they need `OTBOR_RTC_TURN_SECRET` or `OTBOR_RTC_TURN_USERNAME` and `OTBOR_RTC_TURN_CREDENTIAL`",
+    ),
+    Setting::secret(
+        "OTBOR_RTC_TURN_SECRET",
+        "the TURN server's shared secret (coturn `static-auth-secret`): each browser gets its own time-limited credential",
+    ),
+    Setting::plain("OTBOR_RTC_TURN_USERNAME", "", "a static TURN username (instead of the secret)"),
+    Setting::secret("OTBOR_RTC_TURN_CREDENTIAL", "the static TURN password (with `OTBOR_RTC_TURN_USERNAME`)"),
+    Setting::plain(
+        "OTBOR_RTC_TURN_TTL_MS",
+        "14400000",
+        "how long a time-limited TURN credential works, in milliseconds (4 hours: longer than an interview)",
+    ),
+    Setting::plain("OTBOR_RTC_INCLUDE_LOOPBACK", "0", "`1`: loopback candidates (tests on one machine; never in production)"),
+    Setting::plain("OTBOR_RTC_DISABLE_MDNS", "0", "`1`: no multicast DNS (containers, network namespaces)"),
+    Setting::plain("OTBOR_RTC_GATHER_TIMEOUT_MS", "5000", "how long an offer waits for the worker's ICE candidates, in milliseconds"),
+    Setting::plain("OTBOR_RTC_CONNECT_TIMEOUT_MS", "30000", "a session that has not connected by then ends, in milliseconds"),
+    Setting::plain(
+        "OTBOR_RTC_DISCONNECT_GRACE_MS",
+        "10000",
+        "a disconnected session that does not come back within this time ends, in milliseconds",
+    ),
+    Setting::plain("OTBOR_RTC_SEGMENT_MS", "5000", "the length of recording segments, in milliseconds (at least 500)"),
+    Setting::plain("OTBOR_RTC_RETRY_AFTER_MS", "30000", "`Retry-After` when the worker is full, in milliseconds"),
+    Setting::plain("OTBOR_RTC_LINK_CHECK_MS", "30000", "how often a live session rechecks its invite link, in milliseconds"),
+    Setting::plain(
+        "OTBOR_FFMPEG",
+        "ffmpeg",
+        "the ffmpeg program that joins recording segments into one file; without it they stay segments. Read from the environment only",
+    ),
+];
 
 /// One STUN or TURN server, as the browser and the worker both use it.
 #[derive(Clone, Debug)]
@@ -95,10 +145,6 @@ impl Default for WorkerConfig {
 }
 
 impl WorkerConfig {
-    pub fn from_env() -> anyhow::Result<Self> {
-        Self::from_lookup(|k| std::env::var(k).ok())
-    }
-
     /// Reads the `OTBOR_RTC_*` variables through `get`; unset or empty ones keep the default.
     pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> anyhow::Result<Self> {
         let var = |k: &str| {

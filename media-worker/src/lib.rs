@@ -5,7 +5,7 @@
 //! In one process, `otbor serve` mounts it next to the API:
 //!
 //! ```ignore
-//! let worker = otbor_media_worker::Worker::new(state.clone(), WorkerConfig::from_env()?, Arc::new(TypedConversation));
+//! let worker = otbor_media_worker::Worker::new(state.clone(), WorkerConfig::from_lookup(|k| std::env::var(k).ok())?, Arc::new(TypedConversation));
 //! let router = otbor_api::router(state).merge(otbor_media_worker::router(worker.clone()));
 //! // on shutdown: worker.shutdown(Duration::from_secs(10)).await;
 //! ```

@@ -30,13 +30,14 @@ pub fn api() -> OpenApiRouter<Worker> {
 /// ready to be merged with the API's router: `otbor_api::router(state).merge(router(worker))`.
 pub fn router(worker: Worker) -> Router {
     let (routes, _) = api().split_for_parts();
-    routes
+    let routes = routes
         .with_state(worker)
         .layer(DefaultBodyLimit::max(MAX_OFFER_BODY))
         .layer(middleware::from_fn(otbor_http::language))
         .layer(CatchPanicLayer::custom(|_| {
             ApiError(AppError::Internal(anyhow::anyhow!("a signalling handler panicked"))).into_response()
-        }))
+        }));
+    otbor_http::headers::api(routes)
 }
 
 /// The OpenAPI document of the signalling routes.

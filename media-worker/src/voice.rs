@@ -31,15 +31,20 @@ pub struct VoiceConversation {
 }
 
 impl VoiceConversation {
-    /// Reads the voice settings (`OTBOR_STT`, `OTBOR_TTS`, `OTBOR_VAD_MODEL`, ...) and loads
-    /// the models, so that a misconfiguration shows at start-up, not in a call; every session
-    /// then shares these sessions of them, with state of its own.
-    pub fn from_vars(get: impl Fn(&str) -> Option<String>) -> Result<Self, VoiceError> {
-        let config = VoiceConfig::from_vars(get)?;
+    /// Loads the models the voice settings name and builds the recogniser and synthesiser, so
+    /// that a missing model shows at start-up, not in a call; every session then shares these
+    /// sessions of them, with state of its own.
+    pub fn new(config: VoiceConfig) -> Result<Self, VoiceError> {
         otbor_voice::session::load_models(&config)?;
         let recognizer = config.build_recognizer()?;
         let synthesizer = config.build_synthesizer()?;
         Ok(Self { config, recognizer, synthesizer })
+    }
+
+    /// [`Self::new`] with the voice settings (`OTBOR_STT`, `OTBOR_TTS`, `OTBOR_VAD_MODEL`, ...)
+    /// read through `get`: the tests and the load tool, which give their own.
+    pub fn from_vars(get: impl Fn(&str) -> Option<String>) -> Result<Self, VoiceError> {
+        Self::new(VoiceConfig::from_vars(get)?)
     }
 }
 

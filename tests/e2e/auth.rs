@@ -117,7 +117,8 @@ async fn the_environment_creates_the_first_admin_only_in_an_empty_store() {
 
 #[tokio::test]
 async fn repeated_wrong_passwords_make_the_address_wait_with_retry_after_and_a_right_one_clears_the_count() {
-    let app = spawn_app().await;
+    let clock = std::sync::Arc::new(otbor_domain::ports::ManualClock::new(chrono::Utc::now()));
+    let app = spawn_app_with_clock(clock.clone()).await;
     let anon = app.anonymous();
     let wrong = json!({"email": ADMIN_EMAIL, "password": "not-the-password-1"});
     for _ in 0..otbor_app::login::FREE_FAILURES {
@@ -125,16 +126,39 @@ async fn repeated_wrong_passwords_make_the_address_wait_with_retry_after_and_a_r
     }
     // Now the address waits, even with the right password, and no hash is computed.
     let locked = anon.post("/api/auth/login", json!({"email": ADMIN_EMAIL.to_uppercase(), "password": ADMIN_PASSWORD})).await;
-    let retry: u64 = locked.headers.get("retry-after").expect("Retry-After").to_str().unwrap().parse().unwrap();
-    assert!((1..=2).contains(&retry), "{retry}");
+    assert_eq!(locked.headers.get("retry-after").expect("Retry-After").to_str().unwrap(), "1");
     let message = locked.body["error"]["message"].as_str().unwrap().to_string();
     assert_eq!(locked.error(429), "too_many_attempts");
     assert!(message.contains("try again in 1 s") || message.contains("попробуйте снова через 1 секунду"), "{message}");
     // Another address is not affected.
     assert_eq!(anon.post("/api/auth/login", json!({"email": "someone@otbor.local", "password": "x"})).await.error(401), "bad_credentials");
 
-    tokio::time::sleep(std::time::Duration::from_millis(retry * 1000 + 100)).await;
+    // Each further wrong password doubles the wait.
+    clock.advance(chrono::Duration::seconds(2));
+    assert_eq!(anon.post("/api/auth/login", wrong.clone()).await.error(401), "bad_credentials");
+    let locked = anon.post("/api/auth/login", wrong.clone()).await;
+    assert_eq!(locked.headers.get("retry-after").expect("Retry-After").to_str().unwrap(), "2");
+    assert_eq!(locked.error(429), "too_many_attempts");
+
+    clock.advance(chrono::Duration::seconds(3));
     anon.post("/api/auth/login", json!({"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD})).await.expect(200);
     // The count starts again from zero.
-    assert_eq!(anon.post("/api/auth/login", wrong).await.error(401), "bad_credentials");
+    for _ in 0..otbor_app::login::FREE_FAILURES {
+        assert_eq!(anon.post("/api/auth/login", wrong.clone()).await.error(401), "bad_credentials");
+    }
+}
+
+#[tokio::test]
+async fn api_answers_forbid_framing_sniffing_referrers_and_caching() {
+    let app = spawn_app().await;
+    let admin = app.login(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    for (client, path) in [(&admin, "/api/auth/me"), (&admin, "/api/candidates"), (&app.anonymous(), "/api/no-such-route")] {
+        let answer = client.get(path).await;
+        let h = |name: &str| answer.headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
+        assert_eq!(h("cache-control"), "no-store", "{path}");
+        assert_eq!(h("x-frame-options"), "DENY", "{path}");
+        assert_eq!(h("x-content-type-options"), "nosniff", "{path}");
+        assert_eq!(h("referrer-policy"), "no-referrer", "{path}");
+        assert!(h("content-security-policy").contains("frame-ancestors 'none'"), "{path}");
+    }
 }

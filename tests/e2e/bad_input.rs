@@ -65,6 +65,16 @@ async fn each_kind_of_garbage_gets_a_4xx_that_names_the_problem() {
     unknown_field.error(400);
     let wrong_method = admin.send(Method::DELETE, "/api/candidates", None).await;
     assert!(wrong_method.status.is_client_error());
+
+    // Bodies that are not JSON answer in the same shape: a vacancy file without a multipart
+    // boundary, and a file larger than any upload may be.
+    let no_boundary = raw(&admin, Method::POST, "/api/vacancies/import", Some("multipart/form-data"), b"title".to_vec()).await;
+    assert_eq!(no_boundary.body["error"]["field"], "file");
+    assert_eq!(no_boundary.error(400), "bad_multipart");
+    let ticket = admin.post("/api/uploads", json!({"file_name": "big.pdf", "content_type": "application/pdf", "size": 1000})).await.expect(201);
+    let put_path = ticket["url"].as_str().unwrap().trim_start_matches(&app.base).to_string();
+    let too_big = raw(&admin, Method::PUT, &put_path, Some("application/pdf"), vec![b'x'; otbor_domain::upload::MAX_UPLOAD_BYTES as usize + 4096]).await;
+    assert_eq!(too_big.error(413), "too_large");
 }
 
 /// Random JSON values of every shape, with strings that include Cyrillic and control chars.

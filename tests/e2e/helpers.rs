@@ -53,6 +53,21 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut otbor_adapters::Settings
     TestApp { base, built, _dir: dir }
 }
 
+/// A fresh app whose time is `clock` (the API only, without the web app), for tests of
+/// expiry and waiting.
+pub async fn spawn_app_with_clock(clock: std::sync::Arc<dyn otbor_domain::ports::Clock>) -> TestApp {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let settings = test_settings(dir.path());
+    let mut built = otbor::app::build(&settings, false).await.expect("build the app");
+    built.state.clock = clock;
+    built.router = otbor_api::router(built.state.clone());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let router = built.router.clone();
+    tokio::spawn(async move { axum::serve(listener, router).await.expect("serve") });
+    TestApp { base, built, _dir: dir }
+}
+
 /// A logged-in (or anonymous) user agent with its own cookie jar and CSRF token.
 pub struct Client {
     pub http: reqwest::Client,

@@ -91,6 +91,7 @@ async fn an_uploaded_resume_becomes_a_candidate_with_a_sourced_profile_and_match
     assert_eq!(done["status"]["state"], "done", "{done}");
     let cid = done["candidate_id"].as_str().unwrap();
     let c = recruiter.get(&format!("/api/candidates/{cid}")).await.expect(200);
+    crate::contract::assert_conforms("CandidateView", &c);
     assert_eq!(c["email"], truth["email"]);
     assert_eq!(c["phone"], truth["phone"]);
     assert_eq!(c["resume_files"].as_array().unwrap().len(), 1);
@@ -108,7 +109,9 @@ async fn an_uploaded_resume_becomes_a_candidate_with_a_sourced_profile_and_match
     assert_eq!(apps["items"][0]["vacancy_id"], v["id"]);
     // Matching: the vacancy is suitable for the candidate, and the candidate recommended.
     let matches = recruiter.get(&format!("/api/candidates/{cid}/matches")).await.expect(200);
+    crate::contract::assert_conforms("MatchList", &matches);
     let m = &matches["items"][0];
+    assert!(m["detail"]["verdicts"].as_array().is_some_and(|v| !v.is_empty()), "{m}");
     assert_eq!(m["vacancy_id"], v["id"]);
     assert_eq!(m["applied"], true);
     assert!(m["score"].as_u64().unwrap() >= 50, "a strong fit scores high: {m}");

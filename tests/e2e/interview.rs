@@ -60,6 +60,7 @@ async fn a_candidate_takes_the_chat_interview_and_the_manager_decides_on_the_eva
     let a = recruiter.get(&format!("/api/applications?vacancy_id={}", id(&v))).await.expect(200)["items"][0].clone();
     assert_eq!(a["status"], "awaiting_manager_decision");
     let report = manager.get(&format!("/api/applications/{}/evaluation", id(&a))).await.expect(200);
+    crate::contract::assert_conforms("EvaluationView", &report);
     let e = &report["evaluation"];
     assert!(e["score"].as_u64().unwrap() <= 100);
     assert!(e["rule"].as_str().is_some_and(|r| !r.is_empty()), "the rule is part of the report");

@@ -2,6 +2,7 @@
 //! `OTBOR_TEST_STORE` names (`sqlite` by default; `dynamodb` runs the same tests against the
 //! moto server at `OTBOR_TEST_AWS_ENDPOINT`), plus the workers and the Lambda function.
 
+mod contract;
 mod helpers;
 
 mod auth;

@@ -263,9 +263,27 @@ describe("Chat interview and evaluation", () => {
     assert.equal(invite.status, 201, JSON.stringify(invite.body));
     const context = await browser.newContext({ baseURL: BASE, viewport: { width: 1000, height: 800 } });
     const page = await context.newPage();
-    await page.goto(invite.body.url.replace(/^https?:\/\/[^/]+/, ""));
+    const openPath = invite.body.url.replace(/^https?:\/\/[^/]+/, "");
+    await page.goto(openPath);
     await page.getByText(/152-FZ/).waitFor();
     await page.getByText("Please introduce yourself").or(page.getByLabel("Full name")).first().waitFor();
+
+    // The first person to consent goes on at a link of their own...
+    const name = unique("Open Link Person");
+    await page.getByLabel("Full name").fill(name);
+    await page.getByLabel("Email").fill(`open-${Date.now()}@example.com`);
+    await page.getByTestId("consent-checkbox").click();
+    await page.getByTestId("consent-submit").click();
+    await page.waitForURL((url) => url.pathname.startsWith("/i/") && url.pathname !== openPath);
+    await page.getByText(name, { exact: false }).first().waitFor();
+    await shot(page, "open-link-own-page");
+
+    // ...and the open link shows the next person an empty form, never the first one's details.
+    const next = await context.newPage();
+    await next.goto(openPath);
+    await next.getByLabel("Full name").waitFor();
+    assert.equal(await next.getByLabel("Full name").inputValue(), "");
+    assert.equal(await next.getByText(name, { exact: false }).count(), 0);
     await context.close();
   });
 

@@ -1,10 +1,50 @@
 //! Typed configuration: defaults for the embedded shape, `OTBOR_`-prefixed environment
-//! variables to override them. Secrets are wrapped so that they never print.
+//! variables to override them. Secrets are wrapped so that they never print. The keys read
+//! here are listed, with their defaults, in [`SETTINGS`].
 
 use anyhow::{Context, bail};
+use otbor_domain::setting::Setting;
 use secrecy::SecretString;
 use std::net::SocketAddr;
 use std::path::PathBuf;
+
+/// Every key [`Settings`] reads (docs/settings.md is printed from this list).
+pub const SETTINGS: &[Setting] = &[
+    Setting::plain("OTBOR_ADDR", "127.0.0.1:8080", "where to listen (`otbor serve`, `otbor media`)"),
+    Setting::plain("OTBOR_DATA_DIR", "./data", "the SQLite file (`otbor.sqlite3`: records and the job queue) and uploaded files"),
+    Setting::plain("OTBOR_WEB_DIR", "web/dist", "the built web app"),
+    Setting::plain("OTBOR_STORE", "sqlite", "`sqlite` or `dynamodb` (the cloud shape; files then default to `s3`, jobs to `sqs`)"),
+    Setting::plain("OTBOR_FILES", "`local`; `s3` with `OTBOR_STORE=dynamodb`", "where uploaded files live: `local` (under the data directory) or `s3`"),
+    Setting::plain("OTBOR_QUEUE", "`embedded`; `sqs` with `OTBOR_STORE=dynamodb`", "the job queue: `embedded` (in the SQLite file) or `sqs`"),
+    Setting::plain("OTBOR_AWS_ENDPOINT", "", "a custom AWS endpoint (a local emulator); unset, the real AWS"),
+    Setting::plain("OTBOR_AWS_REGION", "`AWS_REGION`, else `eu-central-1`", "the AWS region"),
+    Setting::plain("OTBOR_DYNAMODB_TABLE", "otbor", "the DynamoDB table"),
+    Setting::plain("OTBOR_S3_BUCKET", "otbor-uploads", "the S3 bucket of uploaded files"),
+    Setting::plain(
+        "OTBOR_RECORDINGS_BUCKET",
+        "",
+        "the S3 bucket of interview recordings (the cloud shape: the media worker writes there, the API hands staff presigned URLs of it, the scheduler deletes expired ones); unset, recordings stay in the main file store",
+    ),
+    Setting::plain("OTBOR_SQS_QUEUE_URL", "", "the SQS job queue (required with `OTBOR_QUEUE=sqs` unless `OTBOR_AWS_CREATE_RESOURCES` is on)"),
+    Setting::plain("OTBOR_SQS_DLQ_URL", "", "the job queue's dead-letter queue"),
+    Setting::plain("OTBOR_SQS_QUEUE_NAME", "otbor-jobs", "the queue (and `<name>-dlq`) to create when no queue URL is set"),
+    Setting::plain("OTBOR_AWS_CREATE_RESOURCES", "off", "`1`: create the table, buckets and queues if missing (emulators only; in the cloud the templates create them)"),
+    Setting::plain("OTBOR_ADMIN_EMAIL", "", "with `OTBOR_ADMIN_PASSWORD`: the first admin, created at start when the store has no user"),
+    Setting::secret("OTBOR_ADMIN_PASSWORD", "the first admin's password (see `OTBOR_ADMIN_EMAIL`)"),
+    Setting::plain("OTBOR_COMPANY_NAME", "Otbor", "the company's name, shown to candidates"),
+    Setting::plain("OTBOR_PUBLIC_URL", "", "where the web app is reachable; makes invite and unsubscribe links absolute"),
+    Setting::plain("OTBOR_COOKIE_SECURE", "off", "`1`: `Secure` cookies (set it behind HTTPS)"),
+    Setting::plain("OTBOR_DIRECT_UPLOADS", "off", "`1`: browsers upload straight to S3 with presigned URLs and S3 events start intake (the cloud shape)"),
+    Setting::plain("OTBOR_SESSION_TTL_HOURS", "12", "how long a staff session lasts, in hours (1 to 720)"),
+    Setting::plain("OTBOR_INVITE_TTL_DAYS", "7", "how long an interview invite link works, in days (1 to 90)"),
+    Setting::plain("OTBOR_MAX_RECEIVES", "5", "deliveries of a job before it is parked in the dead-letter queue (1 to 100)"),
+    Setting::plain("OTBOR_WORKERS", "2", "in-process job workers of `otbor serve` (0 to 16)"),
+    Setting::plain(
+        "OTBOR_PROVIDER_SECRET_ARN",
+        "",
+        "a Secrets Manager secret holding a JSON object of `OTBOR_*` settings (provider keys; the cloud shape); the environment wins where both have a value. Read from the environment only",
+    ),
+];
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum StoreBackend {
@@ -73,11 +113,6 @@ pub struct Settings {
 }
 
 impl Settings {
-    /// Reads the settings from the process environment.
-    pub fn from_env() -> anyhow::Result<Self> {
-        Self::from_lookup(|k| std::env::var(k).ok())
-    }
-
     /// Reads the settings through `get` (the environment, or a map in tests).
     pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> anyhow::Result<Self> {
         let var = |k: &str| get(k).filter(|v| !v.trim().is_empty());
@@ -147,11 +182,11 @@ impl Settings {
     pub async fn load() -> anyhow::Result<Self> {
         let env = |k: &str| std::env::var(k).ok().filter(|v| !v.trim().is_empty());
         let Some(arn) = env("OTBOR_PROVIDER_SECRET_ARN") else {
-            return Self::from_env();
+            return Self::from_lookup(env);
         };
         #[cfg(feature = "aws")]
         {
-            let first = Self::from_env()?;
+            let first = Self::from_lookup(env)?;
             let config = otbor_aws::sdk_config(first.aws.endpoint_url.as_deref(), &first.aws.region).await;
             let values = otbor_aws::secret_values(&config, &arn)
                 .await

@@ -1,7 +1,7 @@
 //! Applications: assign a candidate to a vacancy, move the application through the pipeline
 //! (validated by the domain, written conditionally), read its history.
 
-use crate::auth::Staff;
+use crate::session::Staff;
 use crate::error::{ApiResult, ErrorBody, What, AppError};
 use crate::extract::{Json, Query, parse_id};
 use otbor_app::AppState;

@@ -1,18 +1,20 @@
 //! Candidates: the talent pool, searchable and filterable, created and edited by staff.
 
-use crate::auth::Staff;
+use crate::session::Staff;
 use crate::error::{ApiResult, ErrorBody, What, AppError, AppResult};
 use crate::extract::{Json, Query, parse_id};
 use otbor_app::AppState;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use otbor_domain::application::Status;
-use otbor_domain::candidate::{Candidate, CandidateFields};
+use otbor_domain::candidate::{Candidate, CandidateFields, ResumeFile};
+use otbor_domain::ids::CandidateId;
 use otbor_domain::permissions::Action;
 use otbor_domain::query::{PageRequest, CandidateQuery, CandidateSort, Page};
-use otbor_domain::values::search_key;
+use otbor_domain::values::{Email, Phone, search_key};
+use otbor_app::profile::{StoredProfile, stored_profile};
 use otbor_domain::{DomainError, Reason};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -68,46 +70,82 @@ impl CandidateParams {
     }
 }
 
+/// A candidate as staff see them: the record, with the profile intake read from their resume.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct CandidateView {
+    pub id: CandidateId,
+    pub full_name: String,
+    pub email: Option<Email>,
+    pub phone: Option<Phone>,
+    pub location: Option<String>,
+    /// Where the candidate came from: "hh.ru", "linkedin", "referral", "manual", ...
+    pub source: Option<String>,
+    pub resume_files: Vec<ResumeFile>,
+    /// The parsed profile with provenance (filled by resume intake).
+    pub profile: Option<StoredProfile>,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub updated_at: chrono::DateTime<chrono::Utc>,
+    pub version: u64,
+}
+
+impl From<Candidate> for CandidateView {
+    fn from(c: Candidate) -> Self {
+        CandidateView {
+            profile: stored_profile(&c),
+            id: c.id,
+            full_name: c.full_name,
+            email: c.email,
+            phone: c.phone,
+            location: c.location,
+            source: c.source,
+            resume_files: c.resume_files,
+            created_at: c.created_at,
+            updated_at: c.updated_at,
+            version: c.version,
+        }
+    }
+}
+
 pub async fn load(st: &AppState, id: &str) -> AppResult<Candidate> {
     st.records.get_candidate(parse_id(id)?).await?.ok_or(AppError::NotFound(What::Candidate))
 }
 
 /// Lists candidates: search by name, filter by source, vacancy and status, sort, paginate.
 #[utoipa::path(get, path = "/api/candidates", tag = "candidates", params(CandidateParams),
-    responses((status = 200, body = Page<Candidate>), (status = 422, body = ErrorBody)))]
-async fn list_candidates(State(st): State<AppState>, staff: Staff, Query(p): Query<CandidateParams>) -> ApiResult<axum::Json<Page<Candidate>>> {
+    responses((status = 200, body = Page<CandidateView>), (status = 422, body = ErrorBody)))]
+async fn list_candidates(State(st): State<AppState>, staff: Staff, Query(p): Query<CandidateParams>) -> ApiResult<axum::Json<Page<CandidateView>>> {
     staff.authorize(Action::ReadPipeline)?;
-    Ok(axum::Json(st.records.list_candidates(&p.query()?).await?))
+    Ok(axum::Json(st.records.list_candidates(&p.query()?).await?.map(CandidateView::from)))
 }
 
 /// Adds a candidate to the pool.
 #[utoipa::path(post, path = "/api/candidates", tag = "candidates", request_body = CandidateFields,
-    responses((status = 201, body = Candidate), (status = 422, body = ErrorBody)))]
-async fn create_candidate(State(st): State<AppState>, staff: Staff, Json(f): Json<CandidateFields>) -> ApiResult<(StatusCode, axum::Json<Candidate>)> {
+    responses((status = 201, body = CandidateView), (status = 422, body = ErrorBody)))]
+async fn create_candidate(State(st): State<AppState>, staff: Staff, Json(f): Json<CandidateFields>) -> ApiResult<(StatusCode, axum::Json<CandidateView>)> {
     staff.authorize(Action::WorkWithCandidates)?;
     let c = Candidate::new(&f, st.clock.now())?;
     st.records.insert_candidate(&c).await?;
     tracing::info!(candidate_id = %c.id, by = %staff.user.id, "candidate created");
-    Ok((StatusCode::CREATED, axum::Json(c)))
+    Ok((StatusCode::CREATED, axum::Json(c.into())))
 }
 
 #[utoipa::path(get, path = "/api/candidates/{id}", tag = "candidates", params(("id" = String, Path)),
-    responses((status = 200, body = Candidate), (status = 404, body = ErrorBody)))]
-async fn get_candidate(State(st): State<AppState>, staff: Staff, Path(id): Path<String>) -> ApiResult<axum::Json<Candidate>> {
+    responses((status = 200, body = CandidateView), (status = 404, body = ErrorBody)))]
+async fn get_candidate(State(st): State<AppState>, staff: Staff, Path(id): Path<String>) -> ApiResult<axum::Json<CandidateView>> {
     staff.authorize(Action::ReadPipeline)?;
-    Ok(axum::Json(load(&st, &id).await?))
+    Ok(axum::Json(load(&st, &id).await?.into()))
 }
 
 /// Edits a candidate; absent fields stay, an empty string clears an optional one.
 #[utoipa::path(patch, path = "/api/candidates/{id}", tag = "candidates", params(("id" = String, Path)), request_body = CandidateFields,
-    responses((status = 200, body = Candidate), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
-async fn update_candidate(State(st): State<AppState>, staff: Staff, Path(id): Path<String>, Json(f): Json<CandidateFields>) -> ApiResult<axum::Json<Candidate>> {
+    responses((status = 200, body = CandidateView), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn update_candidate(State(st): State<AppState>, staff: Staff, Path(id): Path<String>, Json(f): Json<CandidateFields>) -> ApiResult<axum::Json<CandidateView>> {
     staff.authorize(Action::WorkWithCandidates)?;
     let mut c = load(&st, &id).await?;
     let expected = c.version;
     c.apply(&f, st.clock.now())?;
     st.records.update_candidate(&c, expected).await?;
-    Ok(axum::Json(c))
+    Ok(axum::Json(c.into()))
 }
 
 /// The original of one of the candidate's resume files (0 is the first uploaded).

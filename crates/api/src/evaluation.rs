@@ -3,10 +3,11 @@
 //! rule that is part of the report; the manager decides, and a decision against the
 //! recommendation needs a reason. Both are recorded.
 
-use crate::auth::Staff;
+use crate::session::Staff;
 use crate::error::{ApiResult, ErrorBody, What, AppError};
 use crate::extract::{Json, parse_id};
 use otbor_app::AppState;
+use otbor_app::documents::{evaluation_of, interview_of};
 use otbor_app::evaluation::check_against_recommendation;
 use otbor_app::notices;
 use axum::extract::{Path, State};
@@ -26,12 +27,10 @@ pub fn router() -> OpenApiRouter<AppState> {
 pub struct EvaluationView {
     /// Verdicts per requirement with quoted evidence, the score, the recommendation and the
     /// rule that gave it, red flags, strengths and gaps, engine and input hash.
-    #[schema(value_type = Object)]
-    pub evaluation: serde_json::Value,
+    pub evaluation: otbor_interview::Evaluation,
     pub created_at: chrono::DateTime<chrono::Utc>,
     /// The interview as it happened, with why each question was asked.
-    #[schema(value_type = Object)]
-    pub interview: serde_json::Value,
+    pub interview: Option<otbor_interview::Interview>,
 }
 
 /// The evaluation report of an application, with the interview transcript.
@@ -41,8 +40,8 @@ async fn get_evaluation(State(st): State<AppState>, staff: Staff, Path(id): Path
     staff.authorize(Action::ReadPipeline)?;
     let id = parse_id(&id)?;
     let e = st.records.get_evaluation(id).await?.ok_or(AppError::NotFound(What::Evaluation))?;
-    let interview = st.records.get_interview(id).await?.map(|r| r.state).unwrap_or_default();
-    Ok(axum::Json(EvaluationView { evaluation: e.body, created_at: e.created_at, interview }))
+    let interview = st.records.get_interview(id).await?.map(|r| interview_of(&r)).transpose()?;
+    Ok(axum::Json(EvaluationView { evaluation: evaluation_of(&e)?, created_at: e.created_at, interview }))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]

@@ -1,7 +1,7 @@
 //! What the job queue parked: jobs delivered too often without success, kept for an admin
 //! to look at (the dead-letter queue in the cloud, parked rows of the embedded queue).
 
-use crate::auth::Staff;
+use crate::session::Staff;
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::Query;
 use otbor_app::AppState;

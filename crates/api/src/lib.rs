@@ -12,6 +12,7 @@ pub mod interview;
 pub mod matches;
 pub mod notify;
 pub mod recordings;
+pub mod session;
 pub mod telegram;
 pub mod uploads;
 pub mod users;
@@ -68,7 +69,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
 pub fn router(state: AppState) -> Router {
     let (routes, doc) = api().split_for_parts();
     let doc = std::sync::Arc::new(doc);
-    routes
+    let routes = routes
         .route("/api/openapi.json", axum::routing::get(move || async move { axum::Json((*doc).clone()) }))
         .route("/api", axum::routing::any(not_found))
         .route("/api/{*rest}", axum::routing::any(not_found))
@@ -76,7 +77,8 @@ pub fn router(state: AppState) -> Router {
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(middleware::from_fn(otbor_http::language))
         .layer(CatchPanicLayer::custom(|_| ApiError(AppError::Internal(anyhow::anyhow!("a handler panicked"))).into_response()))
-        .layer(TraceLayer::new_for_http())
+        .layer(TraceLayer::new_for_http());
+    otbor_http::headers::api(routes)
 }
 
 async fn not_found() -> ApiError {

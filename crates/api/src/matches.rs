@@ -1,7 +1,7 @@
 //! What the matching found: suitable open vacancies for a candidate, and recommended
 //! candidates from the pool for a vacancy, each with its score and per-requirement reasons.
 
-use crate::auth::Staff;
+use crate::session::Staff;
 use crate::error::{ApiResult, ErrorBody, What, AppError};
 use crate::extract::{Query, parse_id};
 use otbor_app::AppState;
@@ -9,6 +9,8 @@ use axum::extract::{Path, State};
 use otbor_domain::ids::{CandidateId, VacancyId};
 use otbor_domain::permissions::Action;
 use otbor_domain::ports::MatchRecord;
+use otbor_app::documents::match_detail;
+use otbor_screening::Match;
 use otbor_domain::query::{ApplicationQuery, PageRequest};
 use otbor_domain::vacancy::VacancyState;
 use otbor_domain::{DomainError, Reason};
@@ -21,14 +23,39 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(candidate_matches)).routes(routes!(recommendations))
 }
 
+/// How well one candidate fits one vacancy, as computed by the screening engine.
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct MatchView {
-    #[serde(flatten)]
-    pub record: MatchRecord,
+    pub candidate_id: CandidateId,
+    pub vacancy_id: VacancyId,
+    /// 0..=100, computed by our code from the verdicts.
+    pub score: u8,
+    /// The per-requirement verdicts with their evidence, as the engine produced them (none
+    /// when another engine's detail cannot be read).
+    pub detail: Option<Match>,
+    /// Which engine and rubric version produced it.
+    pub engine: String,
+    pub computed_at: chrono::DateTime<chrono::Utc>,
     pub candidate_name: String,
     pub vacancy_title: String,
     /// The candidate already has an application to the vacancy.
     pub applied: bool,
+}
+
+impl MatchView {
+    fn new(m: MatchRecord, candidate_name: String, vacancy_title: String, applied: bool) -> Self {
+        MatchView {
+            detail: match_detail(&m),
+            candidate_id: m.candidate_id,
+            vacancy_id: m.vacancy_id,
+            score: m.score,
+            engine: m.engine,
+            computed_at: m.computed_at,
+            candidate_name,
+            vacancy_title,
+            applied,
+        }
+    }
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -63,7 +90,8 @@ async fn candidate_matches(State(st): State<AppState>, staff: Staff, Path(id): P
         .into_iter()
         .filter_map(|m| {
             let title = open.get(&m.vacancy_id)?.clone();
-            Some(MatchView { applied: applied.contains(&(m.candidate_id, m.vacancy_id)), candidate_name: c.full_name.clone(), vacancy_title: title, record: m })
+            let was_applied = applied.contains(&(m.candidate_id, m.vacancy_id));
+            Some(MatchView::new(m, c.full_name.clone(), title, was_applied))
         })
         .collect();
     Ok(axum::Json(MatchList { items }))
@@ -95,7 +123,8 @@ async fn recommendations(State(st): State<AppState>, staff: Staff, Path(id): Pat
         .into_iter()
         .filter_map(|m| {
             let name = names.get(&m.candidate_id)?.clone();
-            Some(MatchView { applied: applied.contains(&(m.candidate_id, m.vacancy_id)), candidate_name: name, vacancy_title: v.title.clone(), record: m })
+            let was_applied = applied.contains(&(m.candidate_id, m.vacancy_id));
+            Some(MatchView::new(m, name, v.title.clone(), was_applied))
         })
         .collect();
     Ok(axum::Json(MatchList { items }))

@@ -5,7 +5,7 @@
 //! hiring step that raised the event. Also: the outbox, the per-candidate log, preferences,
 //! company templates with a preview, and the unsubscribe link.
 
-use crate::auth::Staff;
+use crate::session::Staff;
 use crate::error::{ApiResult, ErrorBody, What, AppError, AppResult};
 use crate::extract::{Json, Query, parse_id};
 use otbor_app::AppState;

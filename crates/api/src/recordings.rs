@@ -9,7 +9,7 @@
 //! the same prefix in the recordings store (`AppState::recordings`: the recordings bucket in
 //! the cloud, the main file store on one machine).
 
-use crate::auth::Staff;
+use crate::session::Staff;
 use crate::error::{ApiResult, ErrorBody, What, AppError};
 use crate::extract::{Query, parse_id};
 use otbor_app::AppState;
@@ -121,8 +121,7 @@ async fn transcript(st: &AppState, app: ApplicationId) -> ApiResult<std::collect
     let Some(record) = st.records.get_interview(app).await? else {
         return Ok(Default::default());
     };
-    let engine: otbor_interview::Interview =
-        serde_json::from_value(record.state).map_err(|e| AppError::Internal(anyhow::anyhow!("interview state of {app}: {e}")))?;
+    let engine = otbor_app::documents::interview_of(&record)?;
     Ok(engine.turns.into_iter().map(|t| (t.number, t.text)).collect())
 }
 

@@ -1,7 +1,7 @@
 //! Telegram over HTTP: staff ask for their one-time link to the bot or unlink it, and the
 //! bot's webhook (the secret header checked) hands updates to the bot in `otbor_app::telegram`.
 
-use crate::auth::Staff;
+use crate::session::Staff;
 use crate::error::{ApiResult, AppError, ErrorBody, What};
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
@@ -40,7 +40,7 @@ fn not_configured() -> AppError {
     responses((status = 200, body = TelegramLink), (status = 400, body = ErrorBody)))]
 async fn link_me(State(st): State<AppState>, staff: Staff) -> ApiResult<axum::Json<TelegramLink>> {
     let bot = st.channels.telegram_bot.clone().filter(|_| st.channels.telegram.is_some()).ok_or_else(not_configured)?;
-    let (code, expires_at) = telegram::staff_code(&st, staff.user.id).await?;
+    let (code, expires_at) = otbor_app::telegram_codes::staff_code(&st, staff.user.id).await?;
     Ok(axum::Json(TelegramLink { url: format!("https://t.me/{bot}?start={code}"), expires_at }))
 }
 

@@ -2,11 +2,10 @@
 //! `PUT`s the file there. Locally the URL is this server's, checked like an S3 presigned URL
 //! (secret token, expiry, declared type and size); a stored file raises "resume uploaded".
 
-use crate::auth::Staff;
+use crate::session::Staff;
 use crate::error::{ApiResult, ErrorBody, What, lang, AppError, AppResult};
-use crate::extract::{Json, Query, parse_id};
+use crate::extract::{Json, Query, parse_id, RawBody};
 use otbor_app::AppState;
-use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, Path, State};
 use axum::http::{HeaderMap, StatusCode, header::CONTENT_TYPE};
 use otbor_domain::ids::{CandidateId, UploadId, VacancyId};
@@ -132,7 +131,7 @@ pub struct PutParams {
 #[utoipa::path(put, path = "/api/uploads/{id}/content", tag = "uploads", params(("id" = String, Path), PutParams),
     request_body(content = Vec<u8>, content_type = "application/octet-stream"),
     responses((status = 200, body = UploadView), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 410, body = ErrorBody), (status = 413, body = ErrorBody), (status = 422, body = ErrorBody)))]
-async fn put_content(State(st): State<AppState>, Path(id): Path<String>, Query(p): Query<PutParams>, headers: HeaderMap, body: Bytes) -> ApiResult<axum::Json<UploadView>> {
+async fn put_content(State(st): State<AppState>, Path(id): Path<String>, Query(p): Query<PutParams>, headers: HeaderMap, RawBody(body): RawBody) -> ApiResult<axum::Json<UploadView>> {
     let mut upload = st.records.get_upload(parse_id(&id)?).await?.ok_or(AppError::NotFound(What::Upload))?;
     let content_type = headers.get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
     upload

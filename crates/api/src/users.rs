@@ -1,6 +1,6 @@
 //! Staff users: the admin lists and creates them.
 
-use crate::auth::Staff;
+use crate::session::Staff;
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{Json, Query};
 use otbor_app::AppState;

@@ -1,6 +1,6 @@
 //! Vacancies: list with per-stage counts and the funnel, create, edit, close; invites.
 
-use crate::auth::Staff;
+use crate::session::Staff;
 use crate::error::{ApiResult, ErrorBody, What, AppError, AppResult};
 use crate::extract::{Json, Query, parse_id};
 use otbor_app::AppState;
@@ -237,7 +237,7 @@ pub struct VacancyDraftView {
 #[utoipa::path(post, path = "/api/vacancies/import", tag = "vacancies",
     request_body(content_type = "multipart/form-data", description = "field `file`: the vacancy document"),
     responses((status = 200, body = VacancyDraftView), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
-async fn import_vacancy(State(_st): State<AppState>, staff: Staff, mut form: axum::extract::Multipart) -> ApiResult<axum::Json<VacancyDraftView>> {
+async fn import_vacancy(State(_st): State<AppState>, staff: Staff, crate::extract::Form(mut form): crate::extract::Form) -> ApiResult<axum::Json<VacancyDraftView>> {
     staff.authorize(Action::CreateVacancy)?;
     let bad_form = |e: String| AppError::BadRequest {
         code: "bad_multipart",

@@ -9,6 +9,8 @@ use otbor_domain::application::{Actor, Application, Status};
 use otbor_domain::interview::EvaluationRecord;
 use otbor_domain::jobs::EvaluateInterview;
 use otbor_domain::ports::StoreError;
+use crate::documents::{evaluation_document, evaluation_of, interview_of};
+use otbor_interview::Recommendation;
 
 
 /// The evaluation job: idempotent (the same inputs are evaluated once; a second delivery
@@ -24,8 +26,8 @@ pub async fn evaluate_interview(st: &AppState, job: EvaluateInterview) -> anyhow
     };
     let vacancy = st.records.get_vacancy(app.vacancy_id).await?.ok_or_else(|| anyhow::anyhow!("vacancy {} is gone", app.vacancy_id))?;
     let candidate = st.records.get_candidate(app.candidate_id).await?.ok_or_else(|| anyhow::anyhow!("candidate {} is gone", app.candidate_id))?;
-    let profile = crate::intake::stored_profile(&candidate).map(|s| s.profile);
-    let engine: otbor_interview::Interview = serde_json::from_value(record.state.clone())?;
+    let profile = crate::profile::stored_profile(&candidate).map(|s| s.profile);
+    let engine = interview_of(&record)?;
     let resume_text = profile.as_ref().map(|p| p.text.clone()).unwrap_or_default();
     let evaluation = otbor_interview::evaluate(&vacancy, profile.as_ref(), &resume_text, &engine);
     let already = st.records.get_evaluation(app.id).await?;
@@ -34,7 +36,7 @@ pub async fn evaluate_interview(st: &AppState, job: EvaluateInterview) -> anyhow
             .put_evaluation(&EvaluationRecord {
                 application_id: app.id,
                 input_hash: evaluation.input_hash.clone(),
-                body: serde_json::to_value(&evaluation)?,
+                body: evaluation_document(&evaluation),
                 created_at: st.clock.now(),
             })
             .await?;
@@ -43,8 +45,7 @@ pub async fn evaluate_interview(st: &AppState, job: EvaluateInterview) -> anyhow
         let (next, entry) = app.transition(Status::AwaitingManagerDecision, &Actor::System, vacancy.manager_id, None, st.clock.now())?;
         match st.records.transition_application(&next, app.version, &entry).await {
             Ok(()) => {
-                let recommendation = serde_json::to_value(evaluation.recommendation).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
-                crate::notices::awaiting_decision(st, &next, &vacancy, &candidate, &recommendation).await;
+                crate::notices::awaiting_decision(st, &next, &vacancy, &candidate, evaluation.recommendation).await;
             }
             Err(StoreError::Conflict) => {}
             Err(e) => return Err(e.into()),
@@ -61,8 +62,9 @@ pub async fn check_against_recommendation(st: &AppState, app: &Application, to: 
         return Ok(());
     }
     if let Some(e) = st.records.get_evaluation(app.id).await? {
-        let recommended = e.body.get("recommendation").and_then(|r| r.as_str()).unwrap_or("borderline");
-        if matches!((recommended, to), ("advance", Status::Rejected) | ("reject", Status::Accepted)) {
+        // An evaluation that cannot be read recommends nothing, like a borderline one.
+        let recommended = evaluation_of(&e).map_or(Recommendation::Borderline, |e| e.recommendation);
+        if matches!((recommended, to), (Recommendation::Advance, Status::Rejected) | (Recommendation::Reject, Status::Accepted)) {
             return Err(AppError::OverrideNeedsReason);
         }
     }

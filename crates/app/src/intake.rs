@@ -5,6 +5,7 @@
 //! read is not an error of the job: the upload is marked failed with its reason, and the job
 //! is done. Handlers are idempotent: a second delivery finds the upload finished and stops.
 
+use crate::profile::{StoredProfile, stored_profile};
 use crate::state::AppState;
 use anyhow::Context;
 use otbor_domain::application::{Actor, Application};
@@ -19,19 +20,6 @@ use otbor_screening::{IsolateConfig, Profile};
 
 /// The name and version of the engine recorded with every profile and match.
 pub const ENGINE: &str = "otbor-offline-1";
-
-/// What intake stores in `Candidate.profile`: the parsed profile with provenance (it carries
-/// the text its spans point into and the flags raised on the way) and what produced it.
-#[derive(serde::Serialize, serde::Deserialize)]
-pub struct StoredProfile {
-    pub engine: String,
-    /// The file the profile was read from.
-    pub source_key: String,
-    pub profile: Profile,
-    /// What a configured language model added (only values found verbatim in the text).
-    #[serde(default)]
-    pub refinement: Option<crate::refine::Refinement>,
-}
 
 pub async fn ingest_resume(st: &AppState, job: IngestResume) -> anyhow::Result<()> {
     let Some(mut upload) = st.records.get_upload(job.upload_id).await? else {
@@ -106,7 +94,7 @@ async fn upsert_candidate(
     let email = profile.email.as_ref().map(|s| s.value.clone());
     let phone = profile.phone.as_ref().map(|s| s.value.clone());
     let city = profile.city.as_ref().map(|s| s.value.clone());
-    let stored = serde_json::to_value(StoredProfile { engine: ENGINE.into(), source_key: upload.key.clone(), profile: profile.clone(), refinement })?;
+    let stored = StoredProfile { engine: ENGINE.into(), source_key: upload.key.clone(), profile: profile.clone(), refinement }.document();
     let file = ResumeFile {
         key: upload.key.clone(),
         file_name: upload.file_name.clone(),
@@ -188,7 +176,7 @@ fn record(candidate: &Candidate, vacancy: &Vacancy, profile: &Profile, at: chron
         candidate_id: candidate.id,
         vacancy_id: vacancy.id,
         score: m.score,
-        detail: serde_json::to_value(&m)?,
+        detail: crate::documents::match_document(&m),
         engine: ENGINE.into(),
         computed_at: at,
     })
@@ -208,11 +196,6 @@ async fn match_candidate_everywhere(st: &AppState, c: &Candidate, profile: &Prof
     let records = vacancies.iter().map(|v| record(c, v, profile, now)).collect::<anyhow::Result<Vec<_>>>()?;
     st.records.replace_candidate_matches(c.id, &records).await?;
     Ok((records, vacancies))
-}
-
-/// The profile intake stored on a candidate, if any.
-pub fn stored_profile(c: &Candidate) -> Option<StoredProfile> {
-    c.profile.as_ref().and_then(|p| serde_json::from_value(p.clone()).ok())
 }
 
 /// Matches the whole pool against one vacancy (after it is created or edited); a closed or

@@ -6,6 +6,7 @@
 //! candidate with an application and a personal link of their own (`personal_token`), and
 //! the open link shows the next person an empty form. A closed vacancy's links start nothing.
 
+use crate::documents::{interview_document, interview_of};
 use crate::error::{AppError, AppResult, What};
 use crate::state::AppState;
 use otbor_domain::application::{Actor, Application, Status};
@@ -124,7 +125,7 @@ async fn view(st: &AppState, invite: &Invite) -> AppResult<InterviewView> {
     };
     let chat = match invite.application_id {
         Some(id) => match st.records.get_interview(id).await? {
-            Some(r) => Some(chat_view(&engine_of(&r)?)),
+            Some(r) => Some(chat_view(&interview_of(&r)?)),
             None => None,
         },
         None => None,
@@ -212,14 +213,6 @@ pub async fn give_consent(st: &AppState, hash: &TokenHash, req: &ConsentRequest)
     view(st, &invite).await
 }
 
-fn engine_of(r: &InterviewRecord) -> AppResult<otbor_interview::Interview> {
-    serde_json::from_value(r.state.clone()).map_err(|e| AppError::Internal(anyhow::anyhow!("interview state of {}: {e}", r.application_id)))
-}
-
-fn state_of(engine: &otbor_interview::Interview) -> AppResult<serde_json::Value> {
-    serde_json::to_value(engine).map_err(|e| AppError::Internal(e.into()))
-}
-
 /// The invite's application and candidate, once the candidate has consented.
 async fn consented(st: &AppState, hash: &TokenHash) -> AppResult<(Invite, Application)> {
     let invite = invite(st, hash).await?;
@@ -251,7 +244,7 @@ pub async fn start_interview_by(st: &AppState, hash: &TokenHash, channel: Channe
         let vacancy = st.records.get_vacancy(app.vacancy_id).await?.ok_or(AppError::NotFound(What::Vacancy))?;
         vacancy.ensure_open()?;
         let candidate = st.records.get_candidate(app.candidate_id).await?.ok_or(AppError::NotFound(What::Candidate))?;
-        let profile = crate::intake::stored_profile(&candidate).map(|s| s.profile);
+        let profile = crate::profile::stored_profile(&candidate).map(|s| s.profile);
         let resume_match = profile.as_ref().map(|p| otbor_screening::match_candidate(p, &vacancy));
         let plan = otbor_interview::plan(&vacancy, profile.as_ref(), resume_match.as_ref(), otbor_interview::Budget::default());
         let mut engine = otbor_interview::Interview::new(plan, vacancy.language);
@@ -261,7 +254,7 @@ pub async fn start_interview_by(st: &AppState, hash: &TokenHash, channel: Channe
             application_id: app.id,
             invite_id: invite.id,
             channel,
-            state: state_of(&engine)?,
+            state: interview_document(&engine),
             finished: false,
             started_at: now,
             updated_at: now,
@@ -310,7 +303,7 @@ pub async fn answer_heard(st: &AppState, hash: &TokenHash, text: &str, heard: Op
     if record.finished {
         return Err(AppError::InterviewFinished);
     }
-    let mut engine = engine_of(&record)?;
+    let mut engine = interview_of(&record)?;
     engine.answer_heard(&text, heard).map_err(|e| AppError::BadRequest {
         code: "no_question",
         message_ru: "сейчас нет вопроса, на который можно ответить".into(),
@@ -321,7 +314,7 @@ pub async fn answer_heard(st: &AppState, hash: &TokenHash, text: &str, heard: Op
     let phraser = otbor_interview::Phraser::new(st.llm.clone());
     let finished = matches!(engine.next_phrased(&phraser).await, otbor_interview::Step::Finished);
     let expected = record.version;
-    record.state = state_of(&engine)?;
+    record.state = interview_document(&engine);
     record.updated_at = st.clock.now();
     record.version += 1;
     st.records.update_interview(&record, expected).await?;
@@ -349,11 +342,11 @@ pub async fn finish_interview_by(st: &AppState, hash: &TokenHash) -> AppResult<I
 async fn complete(st: &AppState, mut record: InterviewRecord, app: &Application, invite: &Invite) -> AppResult<()> {
     let now = st.clock.now();
     if !record.finished {
-        let mut engine = engine_of(&record)?;
+        let mut engine = interview_of(&record)?;
         engine.finished = true;
         engine.awaiting = None;
         let expected = record.version;
-        record.state = state_of(&engine)?;
+        record.state = interview_document(&engine);
         record.finished = true;
         record.finished_at = Some(now);
         record.updated_at = now;

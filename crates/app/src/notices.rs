@@ -13,6 +13,7 @@ use otbor_domain::ports::MatchRecord;
 use otbor_domain::upload::Upload;
 use otbor_domain::vacancy::Vacancy;
 use otbor_domain::Lang;
+use otbor_interview::Recommendation;
 use serde_json::json;
 
 /// Roughly how long the chat interview takes, for the invitation.
@@ -39,7 +40,7 @@ pub async fn invitation(st: &AppState, invite: &Invite, token: &str, candidate: 
     let lang = vacancy.language;
     let url = link(st, &format!("/i/{token}"));
     let telegram_link = match (&st.channels.telegram, &st.channels.telegram_bot) {
-        (Some(_), Some(bot)) => crate::telegram::candidate_code(st, invite, candidate.id).await.ok().map(|code| format!("https://t.me/{bot}?start={code}")),
+        (Some(_), Some(bot)) => crate::telegram_codes::candidate_code(st, invite, candidate.id).await.ok().map(|code| format!("https://t.me/{bot}?start={code}")),
         _ => None,
     };
     let reminder = Reminder {
@@ -155,19 +156,19 @@ async fn user_name(st: &AppState, id: UserId) -> String {
     st.records.get_user(id).await.ok().flatten().map(|u| u.name).unwrap_or_default()
 }
 
-fn recommendation_words(recommendation: &str, lang: Lang) -> &'static str {
+fn recommendation_words(recommendation: Option<Recommendation>, lang: Lang) -> &'static str {
     match (recommendation, lang) {
-        ("advance", Lang::Ru) => "пригласить на следующий этап",
-        ("advance", Lang::En) => "advance to the next stage",
-        ("reject", Lang::Ru) => "отказать",
-        ("reject", Lang::En) => "reject",
+        (Some(Recommendation::Advance), Lang::Ru) => "пригласить на следующий этап",
+        (Some(Recommendation::Advance), Lang::En) => "advance to the next stage",
+        (Some(Recommendation::Reject), Lang::Ru) => "отказать",
+        (Some(Recommendation::Reject), Lang::En) => "reject",
         (_, Lang::Ru) => "решить после ручной проверки",
         (_, Lang::En) => "decide after a manual review",
     }
 }
 
 /// The evaluation is ready: the vacancy's manager is asked to decide.
-pub async fn awaiting_decision(st: &AppState, app: &Application, vacancy: &Vacancy, candidate: &Candidate, recommendation: &str) {
+pub async fn awaiting_decision(st: &AppState, app: &Application, vacancy: &Vacancy, candidate: &Candidate, recommendation: Recommendation) {
     let lang = crate::notify::preferences_of(st, vacancy.manager_id).await.map(|p| p.lang).unwrap_or_default();
     raise(
         st,
@@ -177,7 +178,7 @@ pub async fn awaiting_decision(st: &AppState, app: &Application, vacancy: &Vacan
             key: format!("awaiting/{}", app.id),
             candidate_id: Some(candidate.id),
             vars: json!({"user_name": user_name(st, vacancy.manager_id).await, "candidate_name": candidate.full_name, "vacancy": vacancy.title,
-                "recommendation": recommendation_words(recommendation, lang), "link": link(st, &format!("/candidates/{}?application={}", candidate.id, app.id))}),
+                "recommendation": recommendation_words(Some(recommendation), lang), "link": link(st, &format!("/candidates/{}?application={}", candidate.id, app.id))}),
             lang: None,
         },
     )
@@ -263,13 +264,11 @@ pub async fn daily_digests(st: &AppState) -> anyhow::Result<usize> {
                 *langs.entry(vacancy.manager_id).or_insert(l)
             }
         };
-        let recommendation = match st.records.get_evaluation(app.id).await? {
-            Some(e) => e.body.get("recommendation").and_then(|r| r.as_str()).unwrap_or("review").to_string(),
-            None => "review".into(),
-        };
+        // An evaluation that cannot be read asks for a manual review, like a borderline one.
+        let recommendation = st.records.get_evaluation(app.id).await?.and_then(|e| crate::documents::evaluation_of(&e).ok()).map(|e| e.recommendation);
         by_manager.entry(vacancy.manager_id).or_default().push(json!({
             "candidate_name": candidate.full_name, "vacancy": vacancy.title,
-            "recommendation": recommendation_words(&recommendation, lang),
+            "recommendation": recommendation_words(recommendation, lang),
             "link": link(st, &format!("/candidates/{}?application={}", candidate.id, app.id)),
         }));
     }

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 pub const PROMPT_VERSION: &str = "refine-profile-1";
 
 /// What the model did to a profile, stored with it for the recruiter and for audits.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Refinement {
     pub provider: String,
     pub model: String,

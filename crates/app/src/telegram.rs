@@ -4,15 +4,14 @@
 //! machine; a candidate may take the same interview in the bot (consent first, one question
 //! a message, answers as messages), which is the same interview record as in the browser.
 
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::interview::{ConsentRequest, InterviewView};
 use crate::notify::telegram_of_key;
 use crate::state::AppState;
-use chrono::{DateTime, Utc};
+use crate::telegram_codes::{self, Code};
 use otbor_domain::Lang;
 use otbor_domain::ids::{CandidateId, UserId};
 use otbor_domain::interview::Channel;
-use otbor_domain::invite::Invite;
 use otbor_domain::notify::Recipient;
 use otbor_domain::secret::TokenHash;
 use otbor_notify::telegram::{InlineButton, Telegram, Update};
@@ -20,18 +19,9 @@ use otbor_notify::templates::telegram_escape;
 use serde::{Deserialize, Serialize};
 
 
-/// How long a staff member's link code works.
-pub const STAFF_CODE_MINUTES: i64 = 15;
 
 const CONSENT: &str = "consent";
 
-/// What a one-time `/start` code stands for.
-#[derive(Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-enum Code {
-    Staff { user_id: UserId, expires_at: DateTime<Utc> },
-    Candidate { candidate_id: CandidateId, invite: TokenHash, expires_at: DateTime<Utc> },
-}
 
 /// Who a chat belongs to.
 #[derive(Serialize, Deserialize)]
@@ -41,26 +31,12 @@ enum ChatOwner {
     Candidate { candidate_id: CandidateId, invite: TokenHash },
 }
 
-fn code_key(code: &str) -> String {
-    format!("tgcode/{code}")
-}
 
 fn chat_key(chat: i64) -> String {
     format!("tgchat/{chat}")
 }
 
-/// 32 hex characters: within Telegram's 64-character `start` parameter.
-fn new_code() -> String {
-    otbor_domain::secret::new_token()[..32].to_string()
-}
 
-/// A code for the invitation's "take it in Telegram" link, valid as long as the invite.
-pub async fn candidate_code(st: &AppState, invite: &Invite, candidate: CandidateId) -> AppResult<String> {
-    let code = new_code();
-    let doc = Code::Candidate { candidate_id: candidate, invite: invite.token_hash.clone(), expires_at: invite.expires_at };
-    st.records.put_entry(&code_key(&code), &serde_json::to_value(doc).map_err(|e| AppError::Internal(e.into()))?).await?;
-    Ok(code)
-}
 
 /// Long polling, for one machine without a public URL; runs until `stop` turns true.
 pub async fn poll(st: AppState, mut stop: tokio::sync::watch::Receiver<bool>) {
@@ -148,9 +124,7 @@ async fn try_handle(st: &AppState, tg: &Telegram, u: &Update) -> anyhow::Result<
 }
 
 async fn start(st: &AppState, tg: &Telegram, chat: i64, code: &str, lang: Lang) -> anyhow::Result<()> {
-    let valid_shape = code.len() == 32 && code.bytes().all(|b| b.is_ascii_hexdigit());
-    let doc = if valid_shape { st.records.take_entry(&code_key(code)).await? } else { None };
-    let Some(doc) = doc.and_then(|d| serde_json::from_value::<Code>(d).ok()) else {
+    let Some(doc) = telegram_codes::redeem(st, code).await? else {
         return say(tg, chat, &lang.pick(
             "Ссылка не подошла: она устарела или уже использована. Попросите новую у рекрутера или в профиле Otbor.",
             "This link did not work: it has expired or was used already. Ask your recruiter for a new one, or make one in your Otbor profile.",
@@ -240,14 +214,6 @@ async fn reply_with(tg: &Telegram, chat: i64, view: AppResult<InterviewView>, la
     }
 }
 
-/// A one-time `/start` code that ties `user`'s Telegram to the bot, and until when it works.
-pub async fn staff_code(st: &AppState, user: UserId) -> AppResult<(String, DateTime<Utc>)> {
-    let code = new_code();
-    let expires_at = st.clock.now() + chrono::Duration::minutes(STAFF_CODE_MINUTES);
-    let doc = Code::Staff { user_id: user, expires_at };
-    st.records.put_entry(&code_key(&code), &serde_json::to_value(doc).map_err(|e| AppError::Internal(e.into()))?).await?;
-    Ok((code, expires_at))
-}
 
 /// Forgets `user`'s Telegram chat, both ways.
 pub async fn unlink(st: &AppState, user: UserId) -> AppResult<()> {

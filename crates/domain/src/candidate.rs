@@ -15,7 +15,7 @@ pub struct ResumeFile {
     pub uploaded_at: DateTime<Utc>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Candidate {
     pub id: CandidateId,
     pub full_name: String,
@@ -25,8 +25,9 @@ pub struct Candidate {
     /// Where the candidate came from: "hh.ru", "linkedin", "referral", "manual", ...
     pub source: Option<String>,
     pub resume_files: Vec<ResumeFile>,
-    /// The parsed profile with provenance (filled by resume intake).
-    #[schema(value_type = Option<Object>)]
+    /// The parsed profile with provenance (filled by resume intake): the screening engine's
+    /// document, kept as JSON because its shape belongs to the engine, not to the domain. The
+    /// application layer reads and writes it in one place (`otbor_app::profile`).
     pub profile: Option<serde_json::Value>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,

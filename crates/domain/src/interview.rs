@@ -20,7 +20,8 @@ pub struct InterviewRecord {
     pub application_id: ApplicationId,
     pub invite_id: InviteId,
     pub channel: Channel,
-    /// The engine's state: plan, turns, decisions, flags.
+    /// The engine's state: plan, turns, decisions, flags (`otbor_interview::Interview`, read
+    /// and written in one place, `otbor_app::documents`).
     pub state: serde_json::Value,
     pub finished: bool,
     pub started_at: DateTime<Utc>,
@@ -32,7 +33,8 @@ pub struct InterviewRecord {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct EvaluationRecord {
     pub application_id: ApplicationId,
-    /// The engine's evaluation: verdicts with evidence, score, recommendation and its rule.
+    /// The engine's evaluation: verdicts with evidence, score, recommendation and its rule
+    /// (`otbor_interview::Evaluation`, read and written in one place, `otbor_app::documents`).
     pub body: serde_json::Value,
     /// A hash of everything the evaluation was computed from; the same inputs are not
     /// evaluated twice.

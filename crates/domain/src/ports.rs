@@ -121,14 +121,15 @@ pub trait UploadStore: Send + Sync {
 }
 
 /// How well one candidate fits one vacancy, as computed by the screening engine.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct MatchRecord {
     pub candidate_id: CandidateId,
     pub vacancy_id: VacancyId,
     /// 0..=100, computed by our code from the verdicts.
     pub score: u8,
-    /// The per-requirement verdicts with their evidence, as the engine produced them.
-    #[schema(value_type = Object)]
+    /// The per-requirement verdicts with their evidence, as the engine produced them: its
+    /// document, kept as JSON because its shape belongs to the engine (read and written in one
+    /// place, `otbor_app::documents`).
     pub detail: serde_json::Value,
     /// Which engine and rubric version produced it.
     pub engine: String,

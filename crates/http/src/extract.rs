@@ -107,3 +107,46 @@ fn is_json_type(content_type: &str) -> bool {
 pub fn bounded_text(field: &'static str, raw: &str, max: usize) -> Result<String, ApiError> {
     Ok(otbor_domain::values::required_text(field, raw, max)?)
 }
+
+/// A raw request body (an uploaded file); one over the route's limit is a 413 and an
+/// unreadable one a 400, both in the API's error shape.
+pub struct RawBody(pub Bytes);
+
+impl<S: Send + Sync> FromRequest<S> for RawBody {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        Bytes::from_request(req, state).await.map(RawBody).map_err(|e| {
+            if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+                AppError::TooLarge.into()
+            } else {
+                bad("bad_request", "не удалось прочитать тело запроса", "could not read the request body", None, e.body_text()).into()
+            }
+        })
+    }
+}
+
+/// A `multipart/form-data` form; a request that is not one (no boundary, another type) is a
+/// 400 in the API's error shape.
+pub struct Form(pub axum::extract::Multipart);
+
+impl<S: Send + Sync> FromRequest<S> for Form {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        axum::extract::Multipart::from_request(req, state).await.map(Form).map_err(|e| {
+            if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+                AppError::TooLarge.into()
+            } else {
+                bad(
+                    "bad_multipart",
+                    "ожидается форма multipart/form-data с полем file",
+                    "expected a multipart/form-data form with a `file` field",
+                    Some("file".into()),
+                    e.body_text(),
+                )
+                .into()
+            }
+        })
+    }
+}

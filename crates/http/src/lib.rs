@@ -4,6 +4,7 @@
 
 pub mod error;
 pub mod extract;
+pub mod headers;
 
 use axum::extract::Request;
 use axum::http::header::ACCEPT_LANGUAGE;

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use std::ops::Range;
 
 /// What kind of answer it is. `Specific` is the only kind that evidences a requirement.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum AnswerKind {
     Specific,
@@ -30,7 +30,7 @@ pub enum AnswerKind {
     NoAnswer,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ContradictionKind {
     /// More years than the resume shows.
@@ -45,7 +45,7 @@ pub enum ContradictionKind {
     UnsupportedClaim,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Contradiction {
     pub kind: ContradictionKind,
     /// The sentence of the answer with the claim (verbatim).
@@ -56,7 +56,7 @@ pub struct Contradiction {
     pub requirement: Option<usize>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct AnswerAnalysis {
     /// The candidate's turn number.
     pub turn: u32,
@@ -76,7 +76,12 @@ pub struct AnswerAnalysis {
     pub contradictions: Vec<Contradiction>,
     /// The answer contains instructions aimed at the AI (recorded as a red flag only).
     pub injection: bool,
+    /// Anti-patterns and red flags of the knowledge library the answer states: such an answer
+    /// is not evidence, however specific.
+    #[serde(default)]
+    pub anti_patterns: Vec<crate::knowledge::AntiPatternHit>,
     /// Byte ranges of the sentences that were read (instructions to the AI left out).
+    #[schema(value_type = Vec<otbor_screening::profile::Span>)]
     pub analysed: Vec<Range<usize>>,
     /// Why the answer got its kind, in English, for the audit trail.
     pub notes: Vec<String>,
@@ -398,6 +403,16 @@ fn evidences(item: &PlanItem, kind: AnswerKind, named: &[String], folded: &str) 
     }
 }
 
+/// The role families of the plan's vacancy (its title and every requirement).
+fn vacancy_families(plan: &Plan) -> Vec<String> {
+    let mut text = plan.vacancy_title.clone();
+    for it in plan.items.iter().chain(&plan.left_out).filter(|i| i.requirement.is_some()) {
+        text.push('\n');
+        text.push_str(&it.label);
+    }
+    crate::knowledge::families_of(&text)
+}
+
 /// Analyses one answer to plan item `item`. `turn` is the candidate's turn number.
 pub fn analyse(plan: &Plan, item: usize, turn: u32, text: &str) -> AnswerAnalysis {
     let ru = plan.lang == otbor_domain::Lang::Ru;
@@ -444,11 +459,16 @@ pub fn analyse(plan: &Plan, item: usize, turn: u32, text: &str) -> AnswerAnalysi
             contradictions.extend(contradictions_in(&text[r.clone()], &plan.resume, plan, specific, ru));
         }
     }
-    let evidenced = evidences(it, kind, &named, &f) && contradictions.is_empty();
+    let families = vacancy_families(plan);
+    let anti_patterns = crate::knowledge::detect(text, &analysed, &families, &it.label, plan.lang);
+    for h in &anti_patterns {
+        notes.push(format!("states a known anti-pattern or red flag ({}): not evidence", h.id));
+    }
+    let evidenced = evidences(it, kind, &named, &f) && contradictions.is_empty() && anti_patterns.is_empty();
     if !injected.is_empty() {
         notes.push("contains instructions aimed at the AI: flagged, not followed, left out of the analysis".into());
     }
-    let covers = if kind == AnswerKind::Specific && contradictions.is_empty() {
+    let covers = if kind == AnswerKind::Specific && contradictions.is_empty() && anti_patterns.is_empty() {
         plan.items
             .iter()
             .enumerate()
@@ -470,6 +490,7 @@ pub fn analyse(plan: &Plan, item: usize, turn: u32, text: &str) -> AnswerAnalysi
         covers,
         contradictions,
         injection: !injected.is_empty(),
+        anti_patterns,
         analysed,
         notes,
     }

@@ -9,7 +9,7 @@ use crate::templates::{question, Purpose};
 use otbor_domain::Lang;
 use serde::{Deserialize, Serialize};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum DecisionKind {
     Ask,
@@ -21,14 +21,14 @@ pub enum DecisionKind {
     Close,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Decision {
     pub kind: DecisionKind,
     /// Why, in the vacancy's language (shown to recruiters).
     pub reason: String,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Question {
     pub text: String,
     /// Index of the plan item.
@@ -45,7 +45,7 @@ pub enum Step {
     Finished,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ItemStatus {
     Pending,
@@ -61,7 +61,7 @@ pub enum ItemStatus {
     Skipped,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ItemState {
     pub status: ItemStatus,
     /// Questions asked on this item.
@@ -77,14 +77,14 @@ pub struct ItemState {
     pub probe_used: bool,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Speaker {
     Interviewer,
     Candidate,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Turn {
     /// 1-based, over both speakers.
     pub number: u32,
@@ -100,7 +100,7 @@ pub struct Turn {
     pub heard: Option<String>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct DecisionRecord {
     /// The last turn before the decision (0 before the first question).
     pub after_turn: u32,
@@ -109,7 +109,7 @@ pub struct DecisionRecord {
     pub reason: String,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum RedFlagKind {
     /// The answer contradicts the resume.
@@ -118,9 +118,11 @@ pub enum RedFlagKind {
     PromptInjectionAttempt,
     /// The candidate deflected a question.
     Evasive,
+    /// The answer states a known anti-pattern or red flag of the knowledge library.
+    KnownAntiPattern,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct RedFlag {
     pub kind: RedFlagKind,
     pub turn: u32,
@@ -137,14 +139,14 @@ pub enum InterviewError {
 }
 
 /// What the engine will ask next on the current item, decided when the answer came.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 struct Queued {
     purpose: QueuedPurpose,
     reason: String,
     fact: Option<String>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 enum QueuedPurpose {
     FollowUp,
@@ -153,7 +155,7 @@ enum QueuedPurpose {
     Probe,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Interview {
     pub plan: Plan,
     pub lang: Lang,
@@ -338,6 +340,9 @@ impl Interview {
         for c in &a.contradictions {
             self.red_flags.push(RedFlag { kind: RedFlagKind::InconsistentWithResume, turn: number, detail: contradiction_detail(c, ru) });
         }
+        for h in &a.anti_patterns {
+            self.red_flags.push(RedFlag { kind: RedFlagKind::KnownAntiPattern, turn: number, detail: anti_pattern_detail(h, ru) });
+        }
         if a.kind == AnswerKind::Evasive {
             self.red_flags.push(RedFlag {
                 kind: RedFlagKind::Evasive,
@@ -420,11 +425,11 @@ impl Interview {
                 let best_before = self.best_kind(q.item, number);
                 let status = if a.evidences_requirement {
                     ItemStatus::Evidenced
-                } else if (a.kind == AnswerKind::Specific && a.contradictions.is_empty()) || matches!(best_before, Some(AnswerKind::Specific)) {
+                } else if (a.kind == AnswerKind::Specific && a.contradictions.is_empty() && a.anti_patterns.is_empty()) || matches!(best_before, Some(AnswerKind::Specific)) {
                     ItemStatus::Answered
                 } else if matches!(a.kind, AnswerKind::Vague | AnswerKind::Short | AnswerKind::Generic)
                     || matches!(best_before, Some(AnswerKind::Vague | AnswerKind::Short | AnswerKind::Generic))
-                    || (!a.contradictions.is_empty() && a.kind == AnswerKind::Specific)
+                    || ((!a.contradictions.is_empty() || !a.anti_patterns.is_empty()) && a.kind == AnswerKind::Specific)
                 {
                     ItemStatus::Vague
                 } else {
@@ -434,6 +439,9 @@ impl Interview {
                 let reason = match status {
                     ItemStatus::Evidenced => if ru { format!("«{label}»: подтверждено конкретным ответом (ход {number})") } else { format!("'{label}': evidenced by a specific answer (turn {number})") },
                     ItemStatus::Answered => if ru { format!("«{label}»: конкретный ответ (ход {number}), требование прямо не названо") } else { format!("'{label}': a specific answer (turn {number}) that does not name the requirement") },
+                    ItemStatus::Vague if !a.anti_patterns.is_empty() => {
+                        if ru { format!("«{label}»: ответ описывает известную ошибочную практику — не засчитан как подтверждение") } else { format!("'{label}': the answer states a known anti-pattern; not counted as evidence") }
+                    }
                     ItemStatus::Vague => if ru { format!("«{label}»: ответ остался без конкретики — дальше") } else { format!("'{label}': the answer stayed without specifics; moving on") },
                     _ => if ru { format!("«{label}»: ответа по существу нет после повторного вопроса — записано как без ответа") } else { format!("'{label}': no answer after asking again; recorded as unanswered") },
                 };
@@ -455,7 +463,7 @@ impl Interview {
         self.analyses
             .iter()
             .filter(|a| a.item == item && a.turn < turn)
-            .map(|a| if a.kind == AnswerKind::Specific && !a.contradictions.is_empty() { AnswerKind::Vague } else { a.kind })
+            .map(|a| if a.kind == AnswerKind::Specific && (!a.contradictions.is_empty() || !a.anti_patterns.is_empty()) { AnswerKind::Vague } else { a.kind })
             .max_by_key(|k| rank(*k))
     }
 
@@ -467,6 +475,11 @@ impl Interview {
 
 fn ru_en(ru: bool, a: &str, b: &str) -> String {
     if ru { a.to_string() } else { b.to_string() }
+}
+
+/// The red flag's text: the verbatim quote and the library line it breaks.
+pub(crate) fn anti_pattern_detail(h: &crate::knowledge::AntiPatternHit, ru: bool) -> String {
+    if ru { format!("«{}» — противоречит правилу: {} [{}]", h.quote, h.rule, h.id) } else { format!("\"{}\" breaks: {} [{}]", h.quote, h.rule, h.id) }
 }
 
 fn contradiction_detail(c: &Contradiction, ru: bool) -> String {

@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 /// The version of the rules below; stored with every evaluation.
-pub const RUBRIC_VERSION: &str = "interview-eval-1";
+pub const RUBRIC_VERSION: &str = "interview-eval-2+knowledge-1";
 /// What produced the evaluation.
 pub const ENGINE: &str = "otbor-interview offline";
 /// Thresholds of the decision rule.
@@ -26,8 +26,11 @@ pub const ADVANCE_AT: u8 = 70;
 pub const REJECT_BELOW: u8 = 40;
 pub const MAX_DEFLECTED: usize = 2;
 pub const MAX_CONTRADICTED_TURNS: usize = 2;
+/// Answers stating a known anti-pattern or red flag that make a rejection (one already
+/// rules out advancing).
+pub const MAX_ANTI_PATTERN_TURNS: usize = 2;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum EvalVerdict {
     Met,
@@ -36,7 +39,7 @@ pub enum EvalVerdict {
     Unknown,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Recommendation {
     Advance,
@@ -45,7 +48,7 @@ pub enum Recommendation {
 }
 
 /// What the interview showed about a requirement.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum InterviewFinding {
     /// A specific answer naming it (to its question or to another).
@@ -58,10 +61,13 @@ pub enum InterviewFinding {
     Evaded,
     /// A confident claim without specifics that the resume does not support.
     Contradicted,
+    /// An answer on it states a known anti-pattern or red flag (of the knowledge library):
+    /// not met, however specific the answer sounds.
+    StatedAntiPattern,
     NotAsked,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ResumeQuote {
     /// Verbatim text of the resume.
     pub text: String,
@@ -69,14 +75,14 @@ pub struct ResumeQuote {
     pub start: usize,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct InterviewQuote {
     pub turn: u32,
     /// Verbatim text of the candidate's turn.
     pub text: String,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct RequirementEvaluation {
     /// Index into the vacancy's requirements; `None` for the vacancy's minimum experience when
     /// no requirement states it.
@@ -94,8 +100,9 @@ pub struct RequirementEvaluation {
     pub interview_evidence: Vec<InterviewQuote>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
+#[schema(as = EvaluationFlagKind)]
 pub enum FlagKind {
     InconsistentWithResume,
     PromptInjectionAttempt,
@@ -106,9 +113,13 @@ pub enum FlagKind {
     HiddenTextInResume,
     /// Instructions to the AI inside the resume.
     InstructionsInResume,
+    /// An answer states a known anti-pattern or a red flag of the knowledge library: quoted
+    /// verbatim with the library line it breaks.
+    KnownAntiPattern,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+#[schema(as = EvaluationFlag)]
 pub struct Flag {
     pub kind: FlagKind,
     pub red: bool,
@@ -117,7 +128,7 @@ pub struct Flag {
     pub detail: String,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct InterviewSummary {
     pub questions: u32,
     pub follow_ups: u32,
@@ -126,7 +137,7 @@ pub struct InterviewSummary {
     pub contradicted_turns: u32,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Evaluation {
     pub lang: Lang,
     pub requirements: Vec<RequirementEvaluation>,
@@ -152,10 +163,10 @@ pub struct Evaluation {
 pub fn rule_text(lang: Lang) -> String {
     match lang {
         Lang::Ru => format!(
-            "Отказ, если не выполнено хотя бы одно обязательное требование, или балл ниже {REJECT_BELOW}, или кандидат ушёл от ответа на {MAX_DEFLECTED} и более вопросов, или ответы расходятся с резюме в {MAX_CONTRADICTED_TURNS} и более репликах. Иначе — дальше, если балл не ниже {ADVANCE_AT}, нет расхождений с резюме и обязательных требований с неизвестным статусом. Во всех остальных случаях — пограничный кандидат, решает менеджер."
+            "Отказ, если не выполнено хотя бы одно обязательное требование, или балл ниже {REJECT_BELOW}, или кандидат ушёл от ответа на {MAX_DEFLECTED} и более вопросов, или ответы расходятся с резюме в {MAX_CONTRADICTED_TURNS} и более репликах, или в {MAX_ANTI_PATTERN_TURNS} и более ответах описана известная ошибочная или недопустимая практика. Иначе — дальше, если балл не ниже {ADVANCE_AT}, нет расхождений с резюме, ни один ответ не описывает ошибочную или недопустимую практику и нет обязательных требований с неизвестным статусом. Во всех остальных случаях — пограничный кандидат, решает менеджер."
         ),
         Lang::En => format!(
-            "Reject if any must-have is not met, or the score is below {REJECT_BELOW}, or the candidate deflected {MAX_DEFLECTED} or more questions, or answers contradicted the resume in {MAX_CONTRADICTED_TURNS} or more turns. Otherwise advance if the score is at least {ADVANCE_AT}, nothing contradicted the resume and no must-have is unknown. In every other case: borderline, the manager decides."
+            "Reject if any must-have is not met, or the score is below {REJECT_BELOW}, or the candidate deflected {MAX_DEFLECTED} or more questions, or answers contradicted the resume in {MAX_CONTRADICTED_TURNS} or more turns, or {MAX_ANTI_PATTERN_TURNS} or more answers state a known anti-pattern or red flag. Otherwise advance if the score is at least {ADVANCE_AT}, nothing contradicted the resume, no answer states a known anti-pattern or red flag and no must-have is unknown. In every other case: borderline, the manager decides."
         ),
     }
 }
@@ -165,6 +176,7 @@ fn combine(resume: Option<VerdictKind>, finding: InterviewFinding) -> EvalVerdic
     use InterviewFinding as I;
     use VerdictKind as R;
     match (finding, resume) {
+        (I::StatedAntiPattern, _) => NotMet,
         (I::Evidenced, _) => Met,
         (I::Answered, Some(R::Met)) => Met,
         (I::Answered, _) => Partial,
@@ -254,9 +266,18 @@ pub fn evaluate(vacancy: &Vacancy, profile: Option<&Profile>, resume_text: &str,
         let mut ev_turns: Vec<u32> = Vec::new();
         if let Some(it) = pi.filter(|it| it.class == Some(RequirementClass::Skill)) {
             for a in &interview.analyses {
-                if a.kind == AnswerKind::Specific && a.contradictions.is_empty() && it.skills.iter().any(|s| a.skills_named.contains(s)) {
+                if a.kind == AnswerKind::Specific && a.contradictions.is_empty() && a.anti_patterns.is_empty() && it.skills.iter().any(|s| a.skills_named.contains(s)) {
                     ev_turns.push(a.turn);
                 }
+            }
+        }
+        // Answers on it (to its questions, or naming its skills) that state an anti-pattern.
+        let mut wrong_turns: Vec<u32> = Vec::new();
+        for a in interview.analyses.iter().filter(|a| !a.anti_patterns.is_empty()) {
+            let own = item.is_some_and(|(k, _)| a.item == k);
+            let names = pi.is_some_and(|it| it.class == Some(RequirementClass::Skill) && it.skills.iter().any(|s| a.skills_named.contains(s)));
+            if own || names {
+                wrong_turns.push(a.turn);
             }
         }
         let (finding, own_turns) = match item {
@@ -279,7 +300,13 @@ pub fn evaluate(vacancy: &Vacancy, profile: Option<&Profile>, resume_text: &str,
                 (f, turns)
             }
         };
-        let finding = if !ev_turns.is_empty() && !matches!(finding, InterviewFinding::Contradicted) { InterviewFinding::Evidenced } else { finding };
+        let finding = if !wrong_turns.is_empty() {
+            InterviewFinding::StatedAntiPattern
+        } else if !ev_turns.is_empty() && !matches!(finding, InterviewFinding::Contradicted) {
+            InterviewFinding::Evidenced
+        } else {
+            finding
+        };
         let v = combine(resume, finding);
 
         let mut resume_evidence = Vec::new();
@@ -295,7 +322,17 @@ pub fn evaluate(vacancy: &Vacancy, profile: Option<&Profile>, resume_text: &str,
         quote_turns.sort();
         quote_turns.dedup();
         let mut interview_evidence = Vec::new();
-        for t in quote_turns.into_iter().take(2) {
+        if !wrong_turns.is_empty() {
+            // The quote is the sentence that states the anti-pattern, checked to be verbatim.
+            for a in interview.analyses.iter().filter(|a| wrong_turns.contains(&a.turn)).take(2) {
+                let Some(h) = a.anti_patterns.first() else { continue };
+                match interview.candidate_turn(a.turn) {
+                    Some(t) if !h.quote.is_empty() && t.text.get(h.start..h.start + h.quote.len()) == Some(h.quote.as_str()) => interview_evidence.push(InterviewQuote { turn: a.turn, text: h.quote.clone() }),
+                    _ => dropped += 1,
+                }
+            }
+        }
+        for t in quote_turns.into_iter().filter(|_| wrong_turns.is_empty()).take(2) {
             if let Some(q) = quote_turn(interview, t, pi, &mut dropped) {
                 interview_evidence.push(q);
             }
@@ -338,6 +375,17 @@ pub fn evaluate(vacancy: &Vacancy, profile: Option<&Profile>, resume_text: &str,
             turns: injected.clone(),
             detail: if ru { "в ответах есть указания для ИИ; они не выполнены и не повлияли на оценку (см. стенограмму)".into() } else { "answers contain instructions aimed at the AI; not followed and without effect on the evaluation (see the transcript)".into() },
         });
+    }
+    let anti_turns = turns_of(RedFlagKind::KnownAntiPattern);
+    if !anti_turns.is_empty() {
+        let details: Vec<String> = interview
+            .analyses
+            .iter()
+            .flat_map(|a| a.anti_patterns.iter().map(move |h| (a.turn, h)))
+            .filter(|(turn, h)| interview.candidate_turn(*turn).is_some_and(|t| t.text.contains(h.quote.as_str())))
+            .map(|(turn, h)| format!("{} {turn}: {}", if ru { "ход" } else { "turn" }, crate::engine::anti_pattern_detail(h, ru)))
+            .collect();
+        flags.push(Flag { kind: FlagKind::KnownAntiPattern, red: true, turns: anti_turns.clone(), detail: details.join("; ") });
     }
     let deflected_items = interview.items.iter().filter(|s| s.deflected).count();
     let evasive_turns = turns_of(RedFlagKind::Evasive);
@@ -405,13 +453,17 @@ pub fn evaluate(vacancy: &Vacancy, profile: Option<&Profile>, resume_text: &str,
         (Recommendation::Reject, if ru { format!("отказ: уход от ответа по {deflected_items} темам") } else { format!("reject: {deflected_items} questions deflected") })
     } else if contradicted.len() >= MAX_CONTRADICTED_TURNS {
         (Recommendation::Reject, if ru { format!("отказ: расхождения с резюме в {} репликах", contradicted.len()) } else { format!("reject: answers contradict the resume in {} turns", contradicted.len()) })
-    } else if score >= ADVANCE_AT && contradicted.is_empty() && must_unknown == 0 {
+    } else if anti_turns.len() >= MAX_ANTI_PATTERN_TURNS {
+        (Recommendation::Reject, if ru { format!("отказ: в {} ответах описана известная ошибочная или недопустимая практика", anti_turns.len()) } else { format!("reject: {} answers state a known anti-pattern or red flag", anti_turns.len()) })
+    } else if score >= ADVANCE_AT && contradicted.is_empty() && anti_turns.is_empty() && must_unknown == 0 {
         (Recommendation::Advance, if ru { format!("дальше: балл {score} не ниже {ADVANCE_AT}, обязательные требования выполнены, расхождений с резюме нет") } else { format!("advance: score {score} is at least {ADVANCE_AT}, must-haves met, nothing contradicts the resume") })
     } else {
         let why = if score < ADVANCE_AT {
             if ru { format!("балл {score} между {REJECT_BELOW} и {ADVANCE_AT}") } else { format!("score {score} is between {REJECT_BELOW} and {ADVANCE_AT}") }
         } else if !contradicted.is_empty() {
             if ru { "есть расхождение с резюме".to_string() } else { "an answer contradicts the resume".to_string() }
+        } else if !anti_turns.is_empty() {
+            if ru { "ответ описывает известную ошибочную или недопустимую практику".to_string() } else { "an answer states a known anti-pattern or red flag".to_string() }
         } else if ru {
             format!("статус {must_unknown} обязательных требований неизвестен")
         } else {
@@ -535,6 +587,8 @@ fn reason_text(ru: bool, resume: Option<VerdictKind>, finding: InterviewFinding,
         (InterviewFinding::Evaded, false) => "the candidate deflected the question",
         (InterviewFinding::Contradicted, true) => "на интервью — уверенное заявление без конкретики, не подтверждённое резюме",
         (InterviewFinding::Contradicted, false) => "a confident claim without specifics that the resume does not support",
+        (InterviewFinding::StatedAntiPattern, true) => "на интервью ответ описывает известную ошибочную или недопустимую практику",
+        (InterviewFinding::StatedAntiPattern, false) => "an interview answer states a known anti-pattern or red flag",
         (InterviewFinding::NotAsked, true) => "на интервью не обсуждалось",
         (InterviewFinding::NotAsked, false) => "not discussed in the interview",
     };

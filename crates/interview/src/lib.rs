@@ -9,6 +9,7 @@
 pub mod analysis;
 pub mod engine;
 pub mod evaluate;
+pub mod knowledge;
 pub mod phraser;
 pub mod plan;
 pub mod templates;
@@ -16,6 +17,7 @@ pub mod text;
 
 pub use analysis::{AnswerAnalysis, AnswerKind, Contradiction, ContradictionKind};
 pub use engine::{Decision, DecisionKind, DecisionRecord, Interview, InterviewError, ItemState, ItemStatus, Question, RedFlag, RedFlagKind, Speaker, Step, Turn};
+pub use knowledge::AntiPatternHit;
 pub use evaluate::{evaluate, Evaluation, Recommendation, RequirementEvaluation, EvalVerdict};
 pub use phraser::Phraser;
 pub use plan::{plan, Budget, Plan, PlanItem, Priority, RequirementClass, ResumeFacts, Topic};

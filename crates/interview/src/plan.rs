@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 
 /// How long the interview may be. A question (with its answer) is counted as
 /// [`MINUTES_PER_QUESTION`] minutes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Budget {
     pub max_questions: u32,
     pub max_minutes: u32,
@@ -37,7 +37,7 @@ impl Budget {
 }
 
 /// What a plan item is about.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Topic {
     Opening,
@@ -55,7 +55,7 @@ pub enum Topic {
 }
 
 /// How the requirement is checked; decides the wording of its questions.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum RequirementClass {
     Skill,
@@ -66,7 +66,7 @@ pub enum RequirementClass {
     Other,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Priority {
     High,
@@ -74,7 +74,7 @@ pub enum Priority {
     Low,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct PlanItem {
     pub topic: Topic,
     /// Index into the vacancy's requirements.
@@ -98,7 +98,7 @@ pub struct PlanItem {
 /// Facts from the resume the engine checks answers against. Only what a contradiction can be
 /// about: months of experience, employers, institutions, skills, a leadership title. No
 /// name, contacts, age, gender, photo, nationality or address.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ResumeFacts {
     pub known: bool,
     pub total_experience_months: u32,
@@ -108,7 +108,7 @@ pub struct ResumeFacts {
     pub leadership: bool,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Plan {
     pub lang: Lang,
     pub vacancy_title: String,

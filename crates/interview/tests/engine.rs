@@ -324,3 +324,65 @@ fn without_a_resume_unasked_must_haves_are_unknown_and_keep_the_candidate_from_a
     assert!(e.requirements.iter().any(|r| r.verdict == EvalVerdict::Unknown));
     assert_ne!(e.recommendation, Recommendation::Advance);
 }
+
+/// Plays every topic with a specific answer naming its skills, and `postgres` on PostgreSQL.
+fn with_postgres_answer(postgres: &str) -> (Interview, otbor_interview::Evaluation) {
+    let (v, p, mut iv) = interview(Lang::Ru);
+    while let Step::Ask(q) = iv.next() {
+        let item = iv.plan.items[q.item].clone();
+        if item.label == "PostgreSQL" && item.requirement.is_some() {
+            iv.answer(postgres).unwrap();
+        } else {
+            iv.answer(&format!("Работал с {}. {SPECIFIC_RU}", item.skills.join(" и "))).unwrap();
+        }
+    }
+    let e = evaluate(&v, Some(&p), &p.text, &iv);
+    (iv, e)
+}
+
+#[test]
+fn a_fluent_answer_that_states_an_anti_pattern_is_not_evidence_caps_the_requirement_and_is_quoted_as_a_red_flag() {
+    let wrong = "В PostgreSQL медленные запросы чиню так: ставлю индекс на каждую колонку каждой таблицы, их около 300, и раз в час делаю VACUUM FULL на проде. Время ответа упало на 40%.";
+    let (iv, e) = with_postgres_answer(wrong);
+    let pg = e.requirements.iter().find(|r| r.text == "PostgreSQL").unwrap();
+    assert_eq!(pg.verdict, EvalVerdict::NotMet, "{}", pg.reason);
+    assert_eq!(pg.interview, otbor_interview::evaluate::InterviewFinding::StatedAntiPattern);
+    let flag = e.flags.iter().find(|f| f.kind == FlagKind::KnownAntiPattern).expect("the red flag");
+    assert!(flag.red);
+    assert!(flag.detail.contains("VACUUM FULL") && flag.detail.contains("[backend."), "{}", flag.detail);
+    for q in &pg.interview_evidence {
+        assert!(iv.candidate_turn(q.turn).unwrap().text.contains(&q.text), "the quote is verbatim");
+    }
+    assert!(!pg.interview_evidence.is_empty());
+    assert_ne!(e.recommendation, Recommendation::Advance, "{}", e.rule_applied);
+}
+
+#[test]
+fn the_same_practice_warned_against_is_evidence_and_raises_no_flag() {
+    let right = "В PostgreSQL никогда не ставлю индекс на каждую колонку и не делаю VACUUM FULL на проде: по EXPLAIN ANALYZE добавил составной индекс под тяжёлый запрос, время ответа сократилось с 40 секунд до 300 мс.";
+    let (_, e) = with_postgres_answer(right);
+    let pg = e.requirements.iter().find(|r| r.text == "PostgreSQL").unwrap();
+    assert_eq!(pg.verdict, EvalVerdict::Met, "{}", pg.reason);
+    assert!(!e.flags.iter().any(|f| f.kind == FlagKind::KnownAntiPattern), "{:?}", e.flags);
+    assert_eq!(e.recommendation, Recommendation::Advance, "{}", e.rule_applied);
+}
+
+#[test]
+fn two_answers_stating_anti_patterns_mean_reject() {
+    let (v, p, mut iv) = interview(Lang::En);
+    let mut n = 0;
+    while let Step::Ask(q) = iv.next() {
+        let item = iv.plan.items[q.item].clone();
+        let answer = match item.label.as_str() {
+            "Kafka" if n < 9 => "With Kafka, on failure the consumer retries forever every 10 ms, and idempotency is not needed because Kafka guarantees exactly once for us, 2 million events a day.".to_string(),
+            "PostgreSQL" => "In PostgreSQL we keep user passwords in plain text so support can read them out, about 3 million rows, and it works fine.".to_string(),
+            _ => format!("I worked with {}. Last year I rewrote the reporting service: found three heavy queries with pg_stat_statements, added a composite index and cut the response time from 40 seconds to 300 ms.", item.skills.join(" and ")),
+        };
+        n += 1;
+        iv.answer(&answer).unwrap();
+    }
+    let e = evaluate(&v, Some(&p), &p.text, &iv);
+    assert_eq!(e.recommendation, Recommendation::Reject, "{}", e.rule_applied);
+    let flag = e.flags.iter().find(|f| f.kind == FlagKind::KnownAntiPattern).expect("the red flag");
+    assert!(flag.turns.len() >= 2, "{flag:?}");
+}

@@ -10,7 +10,31 @@ pub mod testing;
 
 pub use templates::{Rendered, Template};
 
+use otbor_domain::setting::Setting;
 use std::time::Duration;
+
+/// Every key [`Channels::from_vars`] reads (docs/settings.md is printed from this list).
+pub const SETTINGS: &[Setting] = &[
+    Setting::secret(
+        "OTBOR_SMTP_URL",
+        "email: `smtp://user:pass@host:587?tls=required` (STARTTLS), `smtps://…:465` (TLS) or `smtp://host:25`; unset, no email (messages go to the outbox)",
+    ),
+    Setting::plain("OTBOR_SMTP_FROM", "", "the sender of email, `Name <address>` (required with `OTBOR_SMTP_URL`)"),
+    Setting::secret("OTBOR_TELEGRAM_BOT_TOKEN", "the Telegram bot's token from @BotFather; unset, no Telegram"),
+    Setting::plain("OTBOR_TELEGRAM_API_URL", "https://api.telegram.org", "the Telegram Bot API's address"),
+    Setting::plain("OTBOR_TELEGRAM_BOT_NAME", "", "the bot's username, for `https://t.me/<bot>?start=<code>` links"),
+    Setting::secret(
+        "OTBOR_TELEGRAM_WEBHOOK_SECRET",
+        "the secret Telegram sends with webhook calls (`POST /api/telegram/webhook`, the cloud shape); without it `otbor serve` reads updates by long polling",
+    ),
+    Setting::plain(
+        "OTBOR_NOTIFY_SHARE_REASONING",
+        "off",
+        "`1`: a refusal tells the candidate the manager's reason",
+    ),
+    Setting::plain("OTBOR_NOTIFY_STRONG_MATCH", "80", "a new match at or above this score (0 to 100) tells the recruiter"),
+    Setting::plain("OTBOR_NOTIFY_UTC_OFFSET", "3", "the company's offset from UTC in whole hours (-12 to 14), for times in messages"),
+];
 
 /// Why a message did not go out.
 #[derive(Debug, thiserror::Error)]
@@ -49,9 +73,7 @@ pub struct Channels {
 }
 
 impl Channels {
-    /// Reads `OTBOR_SMTP_URL`, `OTBOR_SMTP_FROM`, `OTBOR_TELEGRAM_BOT_TOKEN`,
-    /// `OTBOR_TELEGRAM_API_URL`, `OTBOR_TELEGRAM_BOT_NAME`, `OTBOR_TELEGRAM_WEBHOOK_SECRET`,
-    /// `OTBOR_NOTIFY_SHARE_REASONING` and `OTBOR_NOTIFY_STRONG_MATCH`.
+    /// Reads the keys of [`SETTINGS`] through `get`; unset or empty ones keep the default.
     pub fn from_vars(get: impl Fn(&str) -> Option<String>) -> anyhow::Result<Self> {
         let var = |k: &str| get(k).filter(|v| !v.trim().is_empty());
         let email = match var("OTBOR_SMTP_URL") {

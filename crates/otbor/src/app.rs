@@ -2,16 +2,18 @@
 //! admin, optionally load demo data, start the workers, serve the API and the web app, and
 //! shut down gracefully.
 
+use crate::config::Config;
 use crate::demo;
 use crate::worker::{Handlers, Worker};
 use anyhow::Context;
 use axum::Router;
-use otbor_adapters::settings::{Settings, StoreBackend};
+use otbor_adapters::settings::Settings;
 use otbor_adapters::wiring;
-use otbor_app::{AppConfig, AppState};
+use otbor_app::AppState;
 use otbor_domain::query::PageRequest;
 use otbor_domain::user::Role;
 use secrecy::ExposeSecret;
+use std::borrow::Cow;
 use std::sync::Arc;
 use tokio::sync::watch;
 use tower_http::services::{ServeDir, ServeFile};
@@ -36,15 +38,34 @@ pub struct Built {
     pub ports: wiring::Ports,
 }
 
+/// What [`build`] starts from: the binary's [`Config`], or [`Settings`] whose other parts are
+/// parsed here ([`Config::from_settings`]; the tests adjust settings with `give`, then build).
+pub trait ConfigSource: Sync {
+    fn config(&self) -> anyhow::Result<Cow<'_, Config>>;
+}
+
+impl ConfigSource for Config {
+    fn config(&self) -> anyhow::Result<Cow<'_, Config>> {
+        Ok(Cow::Borrowed(self))
+    }
+}
+
+impl ConfigSource for Settings {
+    fn config(&self) -> anyhow::Result<Cow<'_, Config>> {
+        Config::from_settings(self.clone()).map(Cow::Owned)
+    }
+}
+
 /// Builds the ports, creates the first admin, loads demo data if asked, and the router.
-pub async fn build(settings: &Settings, demo: bool) -> anyhow::Result<Built> {
+pub async fn build(from: &impl ConfigSource, demo: bool) -> anyhow::Result<Built> {
+    let config = from.config()?;
+    let settings = &config.settings;
     let ports = wiring::build(settings).await.context("setting up storage")?;
-    let llm_config = otbor_providers::ProviderConfig::from_vars(|k| settings.lookup(k)).context("configuring the language model")?;
-    let llm = otbor_providers::build(llm_config).context("configuring the language model")?;
+    let llm = otbor_providers::build(config.llm.clone()).context("configuring the language model")?;
     if let Some(m) = &llm {
         tracing::info!(provider = m.provider(), model = m.model(), "language model configured");
     }
-    let channels = otbor_notify::Channels::from_vars(|k| settings.lookup(k)).context("configuring notifications")?;
+    let channels = config.notify.clone();
     tracing::info!(email = channels.email.is_some(), telegram = channels.telegram.is_some(), "notification channels (the outbox keeps what no channel carries)");
     let state = AppState {
         channels: Arc::new(channels),
@@ -54,22 +75,7 @@ pub async fn build(settings: &Settings, demo: bool) -> anyhow::Result<Built> {
         jobs: ports.jobs.clone(),
         clock: ports.clock.clone(),
         llm,
-        config: Arc::new(AppConfig {
-            company_name: settings.company_name.clone(),
-            session_ttl: chrono::Duration::hours(settings.session_ttl_hours),
-            invite_ttl: chrono::Duration::days(settings.invite_ttl_days),
-            cookie_secure: settings.cookie_secure,
-            public_url: settings.public_url.clone(),
-            direct_uploads: settings.direct_uploads,
-            recording_retention_days: match settings.lookup("OTBOR_RECORDING_RETENTION_DAYS") {
-                Some(v) => v.trim().parse().context("OTBOR_RECORDING_RETENTION_DAYS must be a number of days")?,
-                None => 90,
-            },
-            backend: match settings.store {
-                StoreBackend::Sqlite => "sqlite",
-                StoreBackend::Dynamodb => "dynamodb",
-            },
-        }),
+        config: Arc::new(config.app.clone()),
     };
     if let (Some(email), Some(password)) = (&settings.admin_email, &settings.admin_password) {
         // Only an empty store gets a first admin from the environment; later admins are
@@ -114,31 +120,19 @@ pub fn handlers(state: &AppState) -> Handlers {
 }
 
 pub async fn serve(demo: bool) -> anyhow::Result<()> {
-    let mut settings = Settings::load().await?;
-    if demo && settings.admin_email.is_none() {
-        settings.admin_email = Some(demo::ADMIN.0.into());
-        settings.admin_password = Some(demo::ADMIN.1.to_string().into());
+    let mut config = Config::load().await?;
+    if demo && config.settings.admin_email.is_none() {
+        config.settings.admin_email = Some(demo::ADMIN.0.into());
+        config.settings.admin_password = Some(demo::ADMIN.1.to_string().into());
     }
-    let Built { router, state, ports } = build(&settings, demo).await?;
+    let Built { router, state, ports } = build(&config, demo).await?;
     // The voice and video interview's media worker, in process on one machine.
     #[cfg(feature = "media")]
     let (router, media) = {
-        let config = otbor_media_worker::WorkerConfig::from_lookup(|k| settings.lookup(k)).context("configuring the media worker")?;
-        // The voice pipeline when its models are there (scripts/media-setup.sh); else the
-        // call still works, with questions and answers in the chat panel.
-        let conversation: Arc<dyn otbor_media_worker::Conversation> = match otbor_media_worker::VoiceConversation::from_vars(|k| settings.lookup(k)) {
-            Ok(voice) => {
-                tracing::info!("voice interviews: the voice pipeline is ready");
-                Arc::new(voice)
-            }
-            Err(e) => {
-                tracing::warn!(error = %e, "voice interviews without speech (questions and answers in the chat panel); run scripts/media-setup.sh for the voice models");
-                Arc::new(otbor_media_worker::TypedConversation)
-            }
-        };
-        let worker = otbor_media_worker::Worker::new(state.clone(), config, conversation);
+        let worker = otbor_media_worker::Worker::new(state.clone(), config.media.clone(), conversation(&config.voice));
         (router.merge(otbor_media_worker::router(worker.clone())), worker)
     };
+    let settings = &config.settings;
     if !settings.web_dir.join("index.html").exists() {
         tracing::warn!(dir = %settings.web_dir.display(), "the web app is not built (make web); serving the API only");
     }
@@ -164,9 +158,9 @@ pub async fn serve(demo: bool) -> anyhow::Result<()> {
     tracing::info!(%addr, data_dir = %settings.data_dir.display(), store = ?settings.store, "otbor is serving");
     println!("Otbor is running at http://{addr}/");
     if demo {
-        demo::print_logins(&settings);
+        demo::print_logins(settings);
     }
-    axum::serve(listener, router).with_graceful_shutdown(shutdown_signal()).await?;
+    crate::listen::serve(listener, router, shutdown_signal(), std::time::Duration::from_secs(10)).await?;
     tracing::info!("shutting down: finishing jobs in flight");
     #[cfg(feature = "media")]
     media.shutdown(std::time::Duration::from_secs(10)).await;
@@ -185,26 +179,35 @@ pub async fn serve(demo: bool) -> anyhow::Result<()> {
 /// sessions over the configured stores; jobs, the schedule and the web app run elsewhere.
 #[cfg(feature = "media")]
 pub async fn serve_media() -> anyhow::Result<()> {
-    let settings = Settings::load().await?;
-    let Built { state, .. } = build(&settings, false).await?;
-    let config = otbor_media_worker::WorkerConfig::from_lookup(|k| settings.lookup(k)).context("configuring the media worker")?;
-    let conversation: Arc<dyn otbor_media_worker::Conversation> = match otbor_media_worker::VoiceConversation::from_vars(|k| settings.lookup(k)) {
-        Ok(voice) => Arc::new(voice),
-        Err(e) => {
-            tracing::warn!(error = %e, "voice interviews without speech: the voice models did not load");
-            Arc::new(otbor_media_worker::TypedConversation)
-        }
-    };
-    let worker = otbor_media_worker::Worker::new(state.clone(), config, conversation);
+    let config = Config::load().await?;
+    let Built { state, .. } = build(&config, false).await?;
+    let worker = otbor_media_worker::Worker::new(state.clone(), config.media.clone(), conversation(&config.voice));
+    let settings = &config.settings;
     let health = Router::new().route("/api/health", axum::routing::get(|| async { axum::Json(serde_json::json!({"status": "ok", "role": "media"})) }));
     let router = otbor_media_worker::router(worker.clone()).merge(health);
     let listener = tokio::net::TcpListener::bind(settings.addr)
         .await
         .with_context(|| format!("cannot listen on {} (set OTBOR_ADDR to another address)", settings.addr))?;
     tracing::info!(addr = %listener.local_addr()?, "the media worker is serving");
-    axum::serve(listener, router).with_graceful_shutdown(shutdown_signal()).await?;
+    crate::listen::serve(listener, router, shutdown_signal(), std::time::Duration::from_secs(10)).await?;
     worker.shutdown(std::time::Duration::from_secs(20)).await;
     Ok(())
+}
+
+/// The voice pipeline when its models load (scripts/media-setup.sh); else the call still
+/// works, with questions and answers in the chat panel.
+#[cfg(feature = "media")]
+fn conversation(voice: &otbor_media_worker::config::VoiceConfig) -> Arc<dyn otbor_media_worker::Conversation> {
+    match otbor_media_worker::VoiceConversation::new(voice.clone()) {
+        Ok(voice) => {
+            tracing::info!("voice interviews: the voice pipeline is ready");
+            Arc::new(voice)
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, "voice interviews without speech (questions and answers in the chat panel); run scripts/media-setup.sh for the voice models");
+            Arc::new(otbor_media_worker::TypedConversation)
+        }
+    }
 }
 
 /// How often the in-process scheduler looks for due reminders and digests.
@@ -232,7 +235,8 @@ pub fn with_web(api: Router, web_dir: &std::path::Path) -> Router {
             axum::response::Html("<h1>Otbor</h1><p>The web app is not built: run <code>make web</code>. The API is at <a href=\"/api/openapi.json\">/api/openapi.json</a>.</p>")
         });
     }
-    api.fallback_service(ServeDir::new(web_dir).fallback(ServeFile::new(index)))
+    let web = Router::new().fallback_service(ServeDir::new(web_dir).fallback(ServeFile::new(index)));
+    api.merge(otbor_http::headers::web(web))
 }
 
 async fn shutdown_signal() {

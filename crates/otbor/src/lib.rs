@@ -2,5 +2,7 @@
 //! by the `otbor` binary and by the end-to-end tests.
 
 pub mod app;
+pub mod config;
 pub mod demo;
+pub mod listen;
 pub mod worker;

@@ -1,16 +1,19 @@
 //! The `otbor` binary. `otbor serve` runs everything in one process: the API, the in-process
 //! workers, the media worker and the web app; `--demo` loads demo data first. `otbor media`
-//! runs the media worker alone (its container). `otbor openapi` prints the API document.
+//! runs the media worker alone (its container). `otbor openapi` prints the API document,
+//! `otbor settings` the table of every setting (docs/settings.md).
 
-const USAGE: &str = "usage: otbor serve [--demo] | otbor media | otbor openapi
+const USAGE: &str = "usage: otbor serve [--demo] | otbor media | otbor openapi | otbor settings
 
   serve       the API, the background workers, the media worker and the web app in one process
   --demo      load demo users, vacancies and candidates first (idempotent)
   media       the media worker of voice interviews alone (its container in the cloud)
   openapi     print the OpenAPI document
+  settings    print every setting, its default and meaning, as Markdown (docs/settings.md)
 
-Settings come from OTBOR_* environment variables (see README.md): OTBOR_ADDR (127.0.0.1:8080),
-OTBOR_DATA_DIR (./data), OTBOR_STORE (sqlite | dynamodb), OTBOR_ADMIN_EMAIL, OTBOR_ADMIN_PASSWORD.";
+Settings come from OTBOR_* environment variables (`otbor settings` lists them): OTBOR_ADDR
+(127.0.0.1:8080), OTBOR_DATA_DIR (./data), OTBOR_STORE (sqlite | dynamodb), OTBOR_ADMIN_EMAIL,
+OTBOR_ADMIN_PASSWORD.";
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
@@ -32,6 +35,10 @@ async fn main() -> anyhow::Result<()> {
         }
         Some("openapi") => {
             println!("{}", otbor_api::openapi().to_pretty_json()?);
+            Ok(())
+        }
+        Some("settings") => {
+            print!("{}", otbor::config::markdown());
             Ok(())
         }
         _ => {

@@ -1,31 +1,13 @@
 //! Choosing the provider at start-up, in one place, from `OTBOR_`-prefixed settings. The
 //! offline engine is the default: with `OTBOR_LLM` unset no model is built and no request
-//! leaves the machine.
-//!
-//! | variable | meaning |
-//! |---|---|
-//! | `OTBOR_LLM` | `offline` (default), `yandexgpt`, `gigachat` or `openai` |
-//! | `OTBOR_YANDEX_API_KEY` / `OTBOR_YANDEX_IAM_TOKEN` | one of them; the API key wins if both are set |
-//! | `OTBOR_YANDEX_FOLDER_ID` | required for YandexGPT |
-//! | `OTBOR_YANDEX_MODEL` | default `yandexgpt/latest`, or a full `gpt://` URI |
-//! | `OTBOR_YANDEX_BASE_URL` | default `https://llm.api.cloud.yandex.net` |
-//! | `OTBOR_YANDEX_DATA_LOGGING` | `true` lets Yandex keep request data; default `false` |
-//! | `OTBOR_GIGACHAT_AUTH_KEY` | required for GigaChat: the base64 authorization key |
-//! | `OTBOR_GIGACHAT_SCOPE` | default `GIGACHAT_API_PERS` |
-//! | `OTBOR_GIGACHAT_MODEL` | default `GigaChat` |
-//! | `OTBOR_GIGACHAT_CA_PEM` | path to the Russian Trusted Root CA PEM (needed for Sber's hosts) |
-//! | `OTBOR_GIGACHAT_BASE_URL` / `OTBOR_GIGACHAT_OAUTH_URL` | defaults: Sber's public endpoints |
-//! | `OTBOR_GIGACHAT_OUTPUT` | `function_call` (default) or `response_format` |
-//! | `OTBOR_OPENAI_BASE_URL` | default `https://api.openai.com/v1` (Ollama: `http://localhost:11434/v1`) |
-//! | `OTBOR_OPENAI_API_KEY` | optional bearer key |
-//! | `OTBOR_OPENAI_MODEL` | required for `openai` |
-//! | `OTBOR_OPENAI_CA_PEM` | optional extra root CA for an on-prem gateway |
-//! | `OTBOR_LLM_TIMEOUT_SECS`, `OTBOR_LLM_DEADLINE_SECS`, `OTBOR_LLM_MAX_ATTEMPTS` | retry policy |
+//! leaves the machine. The keys, with their defaults and meanings, are in
+//! [`ProviderConfig::SETTINGS`].
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use otbor_domain::llm::{LanguageModel, LlmError};
+use otbor_domain::setting::Setting;
 use secrecy::SecretString;
 
 use crate::gigachat::{self, GigaChat, GigaChatConfig, GigaChatOutputMode};
@@ -45,10 +27,72 @@ pub enum ProviderConfig {
 }
 
 impl ProviderConfig {
-    /// From the process environment.
-    pub fn from_env() -> Result<Self, LlmError> {
-        Self::from_vars(|name| std::env::var(name).ok())
-    }
+    /// Every key [`ProviderConfig::from_vars`] reads (docs/settings.md is printed from this list).
+    pub const SETTINGS: &'static [Setting] = &[
+        Setting::plain(
+            "OTBOR_LLM",
+            "offline",
+            "the language model that refines resume intake and phrases questions: `offline` (none: the offline engine decides everything), `yandexgpt`, `gigachat` or `openai`",
+        ),
+        Setting::secret(
+            "OTBOR_YANDEX_API_KEY",
+            "YandexGPT: the API key (this or `OTBOR_YANDEX_IAM_TOKEN` is required; the key wins if both are set); SpeechKit falls back to it",
+        ),
+        Setting::secret(
+            "OTBOR_YANDEX_IAM_TOKEN",
+            "YandexGPT: an IAM token instead of the API key (it expires within 12 hours); SpeechKit falls back to it",
+        ),
+        Setting::plain(
+            "OTBOR_YANDEX_FOLDER_ID",
+            "",
+            "YandexGPT: the folder (required; the model URI is `gpt://<folder>/<model>`); SpeechKit falls back to it",
+        ),
+        Setting::plain("OTBOR_YANDEX_MODEL", yandex::DEFAULT_MODEL, "YandexGPT: the model; a full `gpt://...` URI is used as is"),
+        Setting::plain("OTBOR_YANDEX_BASE_URL", yandex::DEFAULT_BASE_URL, "YandexGPT: the API's address"),
+        Setting::plain(
+            "OTBOR_YANDEX_DATA_LOGGING",
+            "false",
+            "YandexGPT: `true` lets Yandex keep request data; by default requests carry `x-data-logging-enabled: false`",
+        ),
+        Setting::plain("OTBOR_YANDEX_CA_PEM", "", "YandexGPT: an extra root CA (PEM file) for a gateway with a private CA"),
+        Setting::secret(
+            "OTBOR_GIGACHAT_AUTH_KEY",
+            "GigaChat: the authorization key, base64 of `client_id:client_secret` (required)",
+        ),
+        Setting::plain(
+            "OTBOR_GIGACHAT_SCOPE",
+            gigachat::DEFAULT_SCOPE,
+            "GigaChat: the scope (`GIGACHAT_API_PERS`, `GIGACHAT_API_B2B`, `GIGACHAT_API_CORP`)",
+        ),
+        Setting::plain("OTBOR_GIGACHAT_MODEL", gigachat::DEFAULT_MODEL, "GigaChat: the model"),
+        Setting::plain(
+            "OTBOR_GIGACHAT_CA_PEM",
+            "",
+            "GigaChat: the Russian Trusted Root CA (PEM file), which Sber's hosts need",
+        ),
+        Setting::plain("OTBOR_GIGACHAT_BASE_URL", gigachat::DEFAULT_BASE_URL, "GigaChat: the API's address"),
+        Setting::plain("OTBOR_GIGACHAT_OAUTH_URL", gigachat::DEFAULT_OAUTH_URL, "GigaChat: the OAuth endpoint"),
+        Setting::plain(
+            "OTBOR_GIGACHAT_OUTPUT",
+            "function_call",
+            "GigaChat: how structured output is asked for, `function_call` or `response_format` (beta at Sber)",
+        ),
+        Setting::plain(
+            "OTBOR_OPENAI_BASE_URL",
+            openai::DEFAULT_BASE_URL,
+            "OpenAI-compatible: the API's address (Ollama `http://localhost:11434/v1`, vLLM `http://host:8000/v1`)",
+        ),
+        Setting::secret("OTBOR_OPENAI_API_KEY", "OpenAI-compatible: the bearer key (optional)"),
+        Setting::plain("OTBOR_OPENAI_MODEL", "", "OpenAI-compatible: the model (required)"),
+        Setting::plain(
+            "OTBOR_OPENAI_CA_PEM",
+            "",
+            "OpenAI-compatible: an extra root CA (PEM file) for an on-premises gateway",
+        ),
+        Setting::plain("OTBOR_LLM_TIMEOUT_SECS", "30", "the timeout of one request to the model, in seconds"),
+        Setting::plain("OTBOR_LLM_DEADLINE_SECS", "90", "the deadline of one call, retries included, in seconds"),
+        Setting::plain("OTBOR_LLM_MAX_ATTEMPTS", "4", "attempts per call (1 to 10)"),
+    ];
 
     /// From any lookup (tests, a settings file, Secrets Manager values merged with the
     /// environment). Empty values count as unset.

@@ -4,11 +4,19 @@
 //! With `--text PATH` or `--profile PATH` it prints the text or the profile of a file, for
 //! people.
 
-use crate::isolate::HelperReply;
-use crate::{Limits, extract_with};
+use crate::{ExtractError, Extracted, Limits, extract_with};
+use serde::{Deserialize, Serialize};
 use std::io::{Read, Write};
 use std::path::PathBuf;
 use std::sync::OnceLock;
+
+/// The helper's answer on standard output.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HelperReply {
+    Ok(Extracted),
+    Err(ExtractError),
+}
 
 /// The first argument that makes a binary act as the helper.
 pub const HELPER_ARG: &str = "extract-helper";

@@ -14,19 +14,12 @@
 
 use crate::error::ExtractError;
 use crate::extract::{Extracted, Limits};
-use serde::{Deserialize, Serialize};
 use std::io::{Read, Write};
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-/// The helper's answer on standard output.
-#[derive(Debug, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum HelperReply {
-    Ok(Extracted),
-    Err(ExtractError),
-}
+pub use crate::helper::HelperReply;
 
 #[derive(Clone, Debug)]
 pub struct IsolateConfig {

@@ -19,7 +19,7 @@ use serde::{Deserialize, Serialize};
 /// The version of the scoring rules, stored with every match.
 pub const RUBRIC_VERSION: &str = "offline-match-1";
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum VerdictKind {
     Met,
@@ -27,7 +27,7 @@ pub enum VerdictKind {
     Missing,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Verdict {
     pub requirement_index: usize,
     pub verdict: VerdictKind,
@@ -38,7 +38,7 @@ pub struct Verdict {
     pub scored: bool,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Match {
     pub score: u8,
     pub verdicts: Vec<Verdict>,

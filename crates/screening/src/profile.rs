@@ -3,7 +3,10 @@
 //! Every value keeps the byte span of the text it came from and a confidence, so that a
 //! person (or a check on a model's output) can see where it was read.
 
+mod experience;
+
 use crate::dates::{self, YearMonth};
+use experience::{parse_experience, total_months};
 use crate::extract::{Extracted, Flag};
 use crate::injection::fold;
 use crate::sections::{self, Line, Section};
@@ -15,11 +18,21 @@ use std::ops::Range;
 use std::sync::LazyLock;
 
 /// A value with the byte span of the source text it was read from and how sure we are.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Sourced<T> {
     pub value: T,
+    #[schema(value_type = Span)]
     pub span: Range<usize>,
     pub confidence: f32,
+}
+
+// The code keeps spans as `Range<usize>`, which serde writes as `{"start", "end"}`; this type
+// only names that shape in the OpenAPI document (`#[schema(value_type = Span)]`).
+/// A span of the analysed text: UTF-8 byte offsets, the end excluded.
+#[derive(utoipa::ToSchema)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
 }
 
 impl<T> Sourced<T> {
@@ -28,7 +41,7 @@ impl<T> Sourced<T> {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ExperienceEntry {
     pub title: Option<Sourced<String>>,
     pub company: Option<Sourced<String>>,
@@ -42,10 +55,11 @@ pub struct ExperienceEntry {
     pub role_family: Option<String>,
     pub description: Option<Sourced<String>>,
     /// The span of the dates.
+    #[schema(value_type = Span)]
     pub span: Range<usize>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Education {
     pub institution: String,
     pub degree: Option<String>,
@@ -54,7 +68,7 @@ pub struct Education {
     pub text: String,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct LanguageSkill {
     /// English name: "English", "Russian", ...
     pub language: String,
@@ -62,7 +76,7 @@ pub struct LanguageSkill {
     pub level: Option<String>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Profile {
     pub full_name: Option<Sourced<String>>,
     pub email: Option<Sourced<Email>>,
@@ -134,14 +148,8 @@ pub fn parse_profile(ex: &Extracted, reference: chrono::NaiveDate) -> Profile {
         .collect();
 
     let experience = parse_experience(text, &lines, reference);
-    let ranges: Vec<(YearMonth, YearMonth)> =
-        experience.iter().map(|e| (e.start, e.end.unwrap_or(reference).min(reference))).collect();
     let stated = stated_experience(text, &lines);
-    let total = if experience.is_empty() {
-        stated.as_ref().map(|s| s.value).unwrap_or(0)
-    } else {
-        dates::union_months(&ranges)
-    };
+    let total = total_months(&experience, stated.as_ref(), reference);
 
     let skills = find_skills(text, &tokens, &lines);
     let full_name = find_name(text, &lines);
@@ -402,256 +410,6 @@ fn stated_experience(text: &str, lines: &[Line]) -> Option<Sourced<u32>> {
     None
 }
 
-fn is_bullet(s: &str) -> bool {
-    let t = s.trim_start();
-    t.starts_with(['•', '-', '*', '–', '—', '▪', '●', '·', '◦', '■', '►', '✓'])
-}
-
-const COMPANY_MARKERS: &[&str] = &[
-    "ооо", "ао", "пао", "зао", "оао", "гк", "ип", "нко", "фгуп", "муп", "llc", "inc", "ltd", "jsc", "plc", "gmbh",
-    "group", "corp", "company", "holding", "холдинг", "банк", "bank",
-];
-
-fn looks_like_company(s: &str) -> bool {
-    if s.contains('«') || s.contains('"') {
-        return true;
-    }
-    let f = fold(s);
-    f.split(|c: char| !c.is_alphanumeric()).any(|w| COMPANY_MARKERS.contains(&w))
-}
-
-fn parse_experience(text: &str, lines: &[Line], reference: YearMonth) -> Vec<ExperienceEntry> {
-    let tax = taxonomy();
-    let all = dates::find_ranges(text, reference);
-    let line_at = |pos: usize| lines.iter().position(|l| l.span.start <= pos && pos <= l.span.end);
-    let has_exp_section = lines.iter().any(|l| l.section == Section::Experience);
-    let ranges: Vec<_> = all
-        .into_iter()
-        .filter(|r| {
-            let Some(i) = line_at(r.span.start) else { return false };
-            let sec = lines[i].section;
-            if has_exp_section {
-                sec == Section::Experience
-            } else {
-                !matches!(sec, Section::Education | Section::Courses | Section::Languages)
-            }
-        })
-        .collect();
-    // The line index where each range starts and ends.
-    let pos: Vec<(usize, usize)> = ranges
-        .iter()
-        .filter_map(|r| Some((line_at(r.span.start)?, line_at(r.span.end.saturating_sub(1))?)))
-        .collect();
-    if pos.len() != ranges.len() {
-        return vec![];
-    }
-    let role_of = |s: &str| -> Option<(u16, Range<usize>)> {
-        let toks = taxonomy::tokenize(s);
-        tax.roles.find(s, &toks).into_iter().next().map(|h| (h.id, h.span))
-    };
-    let usable = |i: usize| -> bool {
-        let l = &lines[i];
-        let t = line_text(text, l);
-        !l.is_heading && !is_bullet(t) && !t.trim().is_empty() && t.trim().chars().count() <= 90
-    };
-    // Where titles sit relative to dates in this document: after the dates (HH, plain text)
-    // or before them (title, then "company | dates"). Decided once, by majority.
-    let window_after = |k: usize| -> Vec<(f32, usize)> {
-        let (_, last) = pos[k];
-        let next_first = pos.get(k + 1).map(|p| p.0).unwrap_or(lines.len());
-        let mut v = Vec::new();
-        let mut d = 0;
-        let mut i = last + 1;
-        while i < next_first && d < 6 {
-            let t = line_text(text, &lines[i]);
-            if is_bullet(t) || lines[i].is_heading {
-                break;
-            }
-            if usable(i) {
-                d += 1;
-                if role_of(t).is_some() {
-                    v.push((d as f32, i));
-                }
-            }
-            i += 1;
-        }
-        v
-    };
-    let window_before = |k: usize| -> Vec<(f32, usize)> {
-        let (first, _) = pos[k];
-        let floor = if k == 0 { 0 } else { pos[k - 1].1 + 1 };
-        let mut v = Vec::new();
-        let mut d = 0;
-        let mut i = first;
-        while i > floor && d < 2 {
-            i -= 1;
-            if lines[i].is_heading {
-                break;
-            }
-            if usable(i) {
-                d += 1;
-                if role_of(line_text(text, &lines[i])).is_some() {
-                    v.push((d as f32, i));
-                }
-            }
-        }
-        v
-    };
-    let after_votes = (0..ranges.len()).filter(|&k| !window_after(k).is_empty()).count();
-    let before_votes = (0..ranges.len()).filter(|&k| !window_before(k).is_empty()).count();
-    let titles_before = before_votes > after_votes;
-    let tie = before_votes == after_votes;
-    // A line that reads like a sentence is a worse title than a short one.
-    let wordy = |i: usize| if line_text(text, &lines[i]).split_whitespace().count() > 7 { 3.0 } else { 0.0 };
-    let mut out = Vec::new();
-    for (k, r) in ranges.iter().enumerate() {
-        let (first, last) = pos[k];
-        let next_first = pos.get(k + 1).map(|p| p.0).unwrap_or(lines.len());
-        let prev_last = if k > 0 { pos[k - 1].1 } else { 0 };
-        // With titles above the dates, the lines just above the next dates are the next entry's.
-        let next_reserved: Vec<usize> = if titles_before && k + 1 < ranges.len() {
-            window_before(k + 1).into_iter().map(|(_, i)| i).collect()
-        } else {
-            vec![]
-        };
-        let mut cands: Vec<(f32, usize, Range<usize>)> = Vec::new();
-        // The rest of the date line(s).
-        for i in first..=last {
-            let l = &lines[i];
-            let lo = r.span.start.max(l.span.start);
-            let hi = r.span.end.min(l.span.end);
-            let mut rest = String::new();
-            rest.push_str(&text[l.span.start..lo]);
-            rest.push_str(&" ".repeat(hi - lo));
-            rest.push_str(&text[hi..l.span.end]);
-            if let Some((_, span)) = role_of(&rest) {
-                cands.push((0.0, i, l.span.start + span.start..l.span.start + span.end));
-            }
-        }
-        let (primary, secondary) = if titles_before { (window_before(k), window_after(k)) } else { (window_after(k), window_before(k)) };
-        for (d, i) in primary {
-            if !next_reserved.contains(&i) {
-                cands.push((d + wordy(i), i, lines[i].span.clone()));
-            }
-        }
-        let penalty = if tie { 0.5 } else { 10.0 };
-        for (d, i) in secondary {
-            if !next_reserved.contains(&i) {
-                cands.push((d + penalty + wordy(i), i, lines[i].span.clone()));
-            }
-        }
-        cands.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-        let mut title = None;
-        let mut company = None;
-        let mut family = None;
-        if let Some((_, li, _)) = cands.first() {
-            let l = &lines[*li];
-            // The dates themselves are blanked out (same length, so offsets hold).
-            let masked: String = text[l.span.clone()]
-                .char_indices()
-                .map(|(bi, ch)| {
-                    let at = l.span.start + bi;
-                    if at >= r.span.start && at < r.span.end { " ".repeat(ch.len_utf8()) } else { ch.to_string() }
-                })
-                .collect();
-            let raw = masked.as_str();
-            // "Python-разработчик — ГК «ДатаМост»", "Senior Engineer at Acme", "Title | Company".
-            let mut pieces: Vec<(usize, &str)> = Vec::new();
-            let mut start = 0;
-            for (bi, ch) in raw.char_indices() {
-                if matches!(ch, '—' | '|' | '·' | ',') || raw[bi..].starts_with(" at ") || raw[bi..].starts_with(" в ") {
-                    pieces.push((start, &raw[start..bi]));
-                    start = bi + ch.len_utf8();
-                }
-            }
-            pieces.push((start, &raw[start..]));
-            // Leave out what is part of the dates.
-            let pieces: Vec<(usize, &str)> = pieces
-                .into_iter()
-                .filter(|(s, p)| {
-                    let a = l.span.start + s;
-                    let b = a + p.len();
-                    let inside_dates = a >= r.span.start && b <= r.span.end;
-                    !p.trim().is_empty() && !inside_dates && dates::find_ranges(p, reference).is_empty()
-                })
-                .collect();
-            if let Some((s, p)) = pieces.iter().find(|(_, p)| role_of(p).is_some()) {
-                let trimmed = p.trim();
-                let a = l.span.start + s + (p.len() - p.trim_start().len());
-                // Strip a year or "2024 " left from a wrapped date.
-                let clean = trimmed.trim_start_matches(|c: char| c.is_ascii_digit() || c == ' ').trim();
-                let a = a + (trimmed.len() - clean.len());
-                title = Some(Sourced::new(clean.to_string(), a..a + clean.len(), 0.8));
-                family = role_of(clean).map(|(id, _)| tax.roles.name(id).to_string());
-            }
-            if let Some((s, p)) = pieces.iter().find(|(_, p)| role_of(p).is_none() && looks_like_company(p)) {
-                let a = l.span.start + s + (p.len() - p.trim_start().len());
-                company = Some(Sourced::new(p.trim().to_string(), a..a + p.trim().len(), 0.7));
-            }
-            if company.is_none() {
-                // "АО «Волга-Ритейл», Екатеринбург | 11/2018 — сейчас": on the date line itself.
-                for j in first..=last {
-                    let lj = &lines[j];
-                    let mut start = lj.span.start;
-                    for piece in text[lj.span.clone()].split(['|', '·', ',']) {
-                        let a = start + (piece.len() - piece.trim_start().len());
-                        let b = a + piece.trim().len();
-                        start += piece.len() + 1;
-                        let overlaps_dates = a < r.span.end && b > r.span.start;
-                        if !overlaps_dates && looks_like_company(piece) && company.is_none() {
-                            company = Some(Sourced::new(piece.trim().to_string(), a..b, 0.6));
-                        }
-                    }
-                }
-            }
-            if company.is_none() {
-                let lo = li.saturating_sub(2).max(if k == 0 { 0 } else { prev_last + 1 });
-                let hi = (li + 3).min(next_first);
-                for j in lo..hi {
-                    if j == *li || (first..=last).contains(&j) || !usable(j) {
-                        continue;
-                    }
-                    let t = line_text(text, &lines[j]);
-                    if looks_like_company(t) {
-                        let piece = t.split(['·', '|', '(']).next().unwrap_or(t).trim();
-                        let piece = piece.trim_end_matches(',').trim();
-                        let a = lines[j].span.start + t.find(piece).unwrap_or(0);
-                        company = Some(Sourced::new(piece.to_string(), a..a + piece.len(), 0.6));
-                        break;
-                    }
-                }
-            }
-        }
-        // The description: the lines after the dates and the title up to the next entry.
-        let desc_lo = lines.get(last + 1).map(|l| l.span.start);
-        let desc_hi = next_reserved
-            .first()
-            .copied()
-            .or(Some(next_first))
-            .and_then(|i| if i > last + 1 { lines.get(i - 1).map(|l| l.span.end) } else { None });
-        let description = match (desc_lo, desc_hi) {
-            (Some(a), Some(b)) if b > a => {
-                let d = text[a..b].trim();
-                let s = a + text[a..b].find(d).unwrap_or(0);
-                (!d.is_empty()).then(|| Sourced::new(d.to_string(), s..s + d.len(), 0.6))
-            }
-            _ => None,
-        };
-        out.push(ExperienceEntry {
-            title,
-            company,
-            start: r.start,
-            end: r.end,
-            months: r.months(reference),
-            year_only: r.year_only,
-            role_family: family,
-            description,
-            span: r.span.clone(),
-        });
-    }
-    out
-}
-
 fn find_skills(text: &str, tokens: &[Token], lines: &[Line]) -> Vec<Sourced<String>> {
     let tax = taxonomy();
     let hits = tax.skills.find(text, tokens);
@@ -806,6 +564,17 @@ fn parse_education(text: &str, lines: &[Line]) -> Vec<Sourced<Education>> {
 mod tests {
     use super::*;
     use crate::extract::Format;
+
+    #[test]
+    fn a_span_is_written_as_the_span_schema_says() {
+        use utoipa::PartialSchema;
+        let json = serde_json::to_value(Sourced::new("Rust".to_string(), 3..7, 0.5)).unwrap();
+        assert_eq!(json, serde_json::json!({"value": "Rust", "span": {"start": 3, "end": 7}, "confidence": 0.5}));
+        let schema = serde_json::to_value(Span::schema()).unwrap();
+        let mut named: Vec<&String> = schema["properties"].as_object().unwrap().keys().collect();
+        named.sort();
+        assert_eq!(named, ["end", "start"]);
+    }
 
     fn profile(s: &str) -> Profile {
         parse_profile(&Extracted::from_text(s, Format::Txt), chrono::NaiveDate::from_ymd_opt(2026, 11, 25).unwrap())

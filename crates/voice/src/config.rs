@@ -1,7 +1,8 @@
 //! One typed configuration for the voice pipeline: VAD and turn-taking thresholds, model paths
 //! and the choice of recogniser and synthesiser (local ones from this crate, paid ones from
-//! `otbor_providers::speech`), with defaults and `OTBOR_`-prefixed environment overrides.
-//! Secrets are `SecretString`s: they never appear in `Debug` output or logs.
+//! `otbor_providers::speech`), with defaults and `OTBOR_`-prefixed environment overrides
+//! (every key in [`SETTINGS`]). Secrets are `SecretString`s: they never appear in `Debug`
+//! output or logs.
 
 use std::path::PathBuf;
 use std::str::FromStr;
@@ -11,6 +12,7 @@ use std::time::Duration;
 use otbor_providers::speech::openai::{OpenAiSpeech, OpenAiSpeechConfig};
 use otbor_providers::speech::salute::{SaluteSpeech, SaluteSpeechConfig};
 use otbor_providers::speech::yandex::{YandexAuth, YandexSpeech, YandexSpeechConfig};
+use otbor_domain::setting::Setting;
 use otbor_providers::speech::{HttpConfig, TlsConfig};
 use secrecy::SecretString;
 
@@ -23,6 +25,90 @@ use crate::stt::Recognizer;
 use crate::tts::Synthesizer;
 use crate::turn::TurnParams;
 use crate::vad::VadParams;
+
+/// Every key [`VoiceConfig::from_vars`] reads (docs/settings.md is printed from this list).
+/// SpeechKit also falls back to the language model's `OTBOR_YANDEX_API_KEY`,
+/// `OTBOR_YANDEX_IAM_TOKEN` and `OTBOR_YANDEX_FOLDER_ID`, listed with the model's settings.
+pub const SETTINGS: &[Setting] = &[
+    Setting::plain(
+        "OTBOR_STT",
+        "fake",
+        "speech recognition of voice interviews: `fake` (recognises nothing, so the candidate is asked to type), `openai`, `yandex`, `salute`, or `whisper` on this machine's CPU (builds with the cargo feature `whisper`)",
+    ),
+    Setting::plain("OTBOR_STT_FAKE_TEXT", "", "the `fake` recogniser's fixed answer (tests, benchmarks)"),
+    Setting::plain("OTBOR_TTS", "espeak", "speech synthesis of voice interviews: `espeak` (espeak-ng on this machine), `openai`, `yandex` or `salute`"),
+    Setting::plain("OTBOR_ESPEAK_VOICE", "ru", "the espeak-ng voice"),
+    Setting::plain("OTBOR_ESPEAK_SPEED", "170", "the espeak-ng speed, in words per minute"),
+    Setting::plain("OTBOR_SPEECH_TIMEOUT_SECS", "15", "the timeout of one request to a paid speech service, in seconds"),
+    Setting::plain(
+        "OTBOR_OPENAI_SPEECH_URL",
+        "",
+        "OpenAI-compatible speech: the API's address, e.g. `https://api.openai.com/v1` (required for `openai`)",
+    ),
+    Setting::secret("OTBOR_OPENAI_SPEECH_API_KEY", "OpenAI-compatible speech: the bearer key (optional)"),
+    Setting::plain("OTBOR_OPENAI_STT_MODEL", "whisper-1", "OpenAI-compatible speech: the recognition model"),
+    Setting::plain("OTBOR_OPENAI_TTS_MODEL", "tts-1", "OpenAI-compatible speech: the synthesis model"),
+    Setting::plain("OTBOR_OPENAI_TTS_VOICE", "alloy", "OpenAI-compatible speech: the voice"),
+    Setting::plain("OTBOR_OPENAI_SPEECH_CA_PEM", "", "OpenAI-compatible speech: an extra root CA (PEM file)"),
+    Setting::secret(
+        "OTBOR_SPEECHKIT_API_KEY",
+        "Yandex SpeechKit: the API key (this or `OTBOR_SPEECHKIT_IAM_TOKEN` is required for `yandex`; falls back to `OTBOR_YANDEX_API_KEY`)",
+    ),
+    Setting::secret(
+        "OTBOR_SPEECHKIT_IAM_TOKEN",
+        "Yandex SpeechKit: an IAM token instead of the API key (falls back to `OTBOR_YANDEX_IAM_TOKEN`)",
+    ),
+    Setting::plain("OTBOR_SPEECHKIT_FOLDER_ID", "`OTBOR_YANDEX_FOLDER_ID`", "Yandex SpeechKit: the folder"),
+    Setting::plain("OTBOR_SPEECHKIT_STT_URL", otbor_providers::speech::yandex::DEFAULT_STT_URL, "Yandex SpeechKit: the recognition endpoint"),
+    Setting::plain("OTBOR_SPEECHKIT_TTS_URL", otbor_providers::speech::yandex::DEFAULT_TTS_URL, "Yandex SpeechKit: the synthesis endpoint"),
+    Setting::plain("OTBOR_SPEECHKIT_VOICE", "alena", "Yandex SpeechKit: the voice"),
+    Setting::plain("OTBOR_SPEECHKIT_CA_PEM", "", "Yandex SpeechKit: an extra root CA (PEM file)"),
+    Setting::secret("OTBOR_SALUTE_AUTH_KEY", "SaluteSpeech: the authorization key (required for `salute`)"),
+    Setting::plain("OTBOR_SALUTE_SCOPE", "SALUTE_SPEECH_PERS", "SaluteSpeech: the scope"),
+    Setting::plain("OTBOR_SALUTE_OAUTH_URL", otbor_providers::speech::salute::DEFAULT_OAUTH_URL, "SaluteSpeech: the OAuth endpoint"),
+    Setting::plain("OTBOR_SALUTE_URL", otbor_providers::speech::salute::DEFAULT_BASE_URL, "SaluteSpeech: the API's address"),
+    Setting::plain("OTBOR_SALUTE_VOICE", "Nec_24000", "SaluteSpeech: the voice"),
+    Setting::plain(
+        "OTBOR_SALUTE_CA_PEM",
+        "",
+        "SaluteSpeech: the Russian Trusted Root CA (PEM file), which Sber's hosts need",
+    ),
+    Setting::plain(
+        "OTBOR_WHISPER_MODEL",
+        "",
+        "local Whisper: the CTranslate2 model directory (required for `whisper`; `scripts/whisper-setup.sh` prints it)",
+    ),
+    Setting::plain("OTBOR_WHISPER_LANGUAGE", "ru", "local Whisper: a language code such as `ru` or `en`, or `auto`"),
+    Setting::plain("OTBOR_WHISPER_THREADS", "1", "local Whisper: CPU threads of one inference"),
+    Setting::plain("OTBOR_VAD_MODEL", "", "the Silero VAD model, `silero_vad.onnx` (`scripts/media-setup.sh` prints it)"),
+    Setting::plain("OTBOR_TURN_MODEL", "", "the Smart Turn model, `smart-turn-v3.2-cpu.onnx` (`scripts/media-setup.sh` prints it)"),
+    Setting::plain("OTBOR_VAD_START_THRESHOLD", "0.5", "speech probability at which the candidate starts speaking (0 to 1)"),
+    Setting::plain(
+        "OTBOR_VAD_STOP_THRESHOLD",
+        "0.35",
+        "speech probability below which the candidate is silent (0 to the start threshold)",
+    ),
+    Setting::plain("OTBOR_VAD_START_MS", "200", "speech that starts the candidate's turn, in milliseconds"),
+    Setting::plain("OTBOR_VAD_STOP_MS", "200", "silence that ends a stretch of speech, in milliseconds"),
+    Setting::plain(
+        "OTBOR_VAD_BARGE_IN_MS",
+        "96",
+        "the AI stops talking after this much confident speech of the candidate, in milliseconds (0: at the start of their turn)",
+    ),
+    Setting::plain("OTBOR_TURN_THRESHOLD", "0.5", "the Smart Turn probability at which the candidate's turn is complete (0 to 1)"),
+    Setting::plain(
+        "OTBOR_TURN_FALLBACK_MS",
+        "1600",
+        "silence that ends the candidate's turn whatever the turn model says, in milliseconds",
+    ),
+    Setting::plain("OTBOR_OPUS_BITRATE", "32000", "the bitrate of the AI's voice, in bits per second"),
+    Setting::plain("OTBOR_OPUS_COMPLEXITY", "5", "the Opus encoder's effort for the AI's voice (0 to 10)"),
+    Setting::plain(
+        "OTBOR_VOICE_SHARED_MODELS",
+        "on",
+        "one copy of the VAD and turn models for all calls; `0` loads them for each call",
+    ),
+];
 
 #[derive(Clone, Debug)]
 pub enum RecognizerChoice {
@@ -89,15 +175,11 @@ fn parse<T: FromStr>(name: &str, value: Option<String>, default: T) -> Result<T,
         Some(v) => v
             .trim()
             .parse()
-            .map_err(|_| VoiceError::Config(format!("{name}={v:?} is not a valid value"))),
+            .map_err(|_| VoiceError::Config(format!("{name}={v:?}: expected a number"))),
     }
 }
 
 impl VoiceConfig {
-    pub fn from_env() -> Result<Self, VoiceError> {
-        Self::from_vars(|name| std::env::var(name).ok().filter(|v| !v.is_empty()))
-    }
-
     /// Reads the settings through `get` (the environment, or a map in tests).
     pub fn from_vars(get: impl Fn(&str) -> Option<String>) -> Result<Self, VoiceError> {
         let d = Self::default();
@@ -246,7 +328,7 @@ impl VoiceConfig {
         };
         if !(0.0..=1.0).contains(&vad.stop_threshold) || vad.stop_threshold > vad.start_threshold {
             return Err(VoiceError::Config(
-                "the VAD stop threshold must lie between 0 and the start threshold".into(),
+                "OTBOR_VAD_STOP_THRESHOLD must lie between 0 and OTBOR_VAD_START_THRESHOLD".into(),
             ));
         }
         let turn = TurnParams {

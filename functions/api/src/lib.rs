@@ -5,8 +5,8 @@ use anyhow::Context;
 
 /// Builds the router from `OTBOR_*` settings (in the cloud: DynamoDB, S3 and SQS).
 pub async fn router() -> anyhow::Result<axum::Router> {
-    let settings = otbor_adapters::Settings::load().await.context("reading settings")?;
-    Ok(otbor::app::build(&settings, false).await?.router)
+    let config = otbor::config::Config::load().await.context("reading settings")?;
+    Ok(otbor::app::build(&config, false).await?.router)
 }
 
 pub fn init_tracing() {

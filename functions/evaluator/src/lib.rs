@@ -38,8 +38,8 @@ pub struct Evaluator {
 }
 
 pub async fn evaluator() -> anyhow::Result<Evaluator> {
-    let settings = otbor_adapters::Settings::load().await?;
-    let built = otbor::app::build(&settings, false).await?;
+    let config = otbor::config::Config::load().await?;
+    let built = otbor::app::build(&config, false).await?;
     Ok(Evaluator { handlers: otbor::app::handlers(&built.state), state: built.state })
 }
 

@@ -23,6 +23,6 @@ pub async fn handle(state: &AppState, event: S3Event) -> anyhow::Result<()> {
 
 /// The app state from `OTBOR_*` settings, built once per cold start.
 pub async fn state() -> anyhow::Result<AppState> {
-    let settings = otbor_adapters::Settings::load().await?;
-    Ok(otbor::app::build(&settings, false).await?.state)
+    let config = otbor::config::Config::load().await?;
+    Ok(otbor::app::build(&config, false).await?.state)
 }

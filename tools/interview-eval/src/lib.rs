@@ -52,6 +52,10 @@ pub struct Script {
     pub expected_flags: Vec<String>,
     #[serde(default)]
     pub must_not: Vec<String>,
+    /// For a substance script: the strong script of the same vacancy and resume
+    /// (`interviews/<id>.json`), which must still advance.
+    #[serde(default)]
+    pub control: Option<String>,
     pub answers: Vec<ScriptAnswer>,
 }
 
@@ -267,7 +271,25 @@ impl DataSet {
     }
 
     pub fn scripts(&self) -> Result<Vec<Script>, String> {
-        let mut files: Vec<PathBuf> = std::fs::read_dir(self.dir.join("interviews"))
+        self.scripts_in("interviews")
+    }
+
+    /// The fluent-but-wrong scripts (`substance/*.json`); none when the data set has no such folder.
+    pub fn substance_scripts(&self) -> Result<Vec<Script>, String> {
+        if !self.dir.join("substance").is_dir() {
+            return Ok(Vec::new());
+        }
+        self.scripts_in("substance")
+    }
+
+    /// One script by its path in the data set (`interviews/dev-v01__strong.json`).
+    pub fn script(&self, rel: &str) -> Result<Script, String> {
+        let p = self.dir.join(rel);
+        read_json(&p).and_then(|v| serde_json::from_value(v).map_err(|e| format!("{}: {e}", p.display())))
+    }
+
+    fn scripts_in(&self, folder: &str) -> Result<Vec<Script>, String> {
+        let mut files: Vec<PathBuf> = std::fs::read_dir(self.dir.join(folder))
             .map_err(|e| e.to_string())?
             .filter_map(|e| e.ok().map(|e| e.path()))
             .filter(|p| p.extension().is_some_and(|x| x == "json") && p.file_name().is_some_and(|n| n != "index.json"))
@@ -352,6 +374,12 @@ pub struct Figures {
     pub counterfactual_groups: usize,
     pub counterfactual_identical: usize,
     pub counterfactual_identical_with_quotes: usize,
+    /// Fluent-but-wrong scripts (`substance/*.json`) played, and how many were advanced.
+    pub substance_scripts: usize,
+    pub substance_advanced: usize,
+    /// Their controls (the strong script of the same vacancy and resume) played and advanced.
+    pub substance_controls: usize,
+    pub substance_controls_advanced: usize,
     pub errors: Vec<String>,
 }
 
@@ -396,7 +424,7 @@ fn same_decision(a: &Evaluation, b: &Evaluation, with_resume_quotes: bool) -> bo
 /// JSON: for reading what the engine did.
 pub fn dump(dir: &Path, id: &str) -> Result<String, String> {
     let ds = DataSet::open(dir)?;
-    let s = ds.scripts()?.into_iter().find(|s| s.id == id).ok_or(format!("no script {id}"))?;
+    let s = ds.scripts()?.into_iter().chain(ds.substance_scripts()?).find(|s| s.id == id).ok_or(format!("no script {id}"))?;
     let vacancy = ds.vacancy(&s.vacancy_id)?;
     let profile = ds.profile(&s.candidate_resume)?;
     let r = play(&s, &vacancy, &profile, SCRIPT_BUDGET, None);
@@ -541,6 +569,8 @@ pub fn run_with(dir: &Path, budget: Budget) -> Result<(Figures, String), String>
         let _ = writeln!(out, "{:<12} {} members: {} identical={same} (with resume quotes: {same_q})", g["group_id"].as_str().unwrap_or(""), evals.len(), scores.join(" / "));
     }
 
+    substance(&ds, budget, &mut fig, &mut out)?;
+
     let _ = writeln!(out, "== Figures ==");
     let _ = writeln!(out, "scripts played: {} (errors: {})", fig.scripts, fig.errors.len());
     for e in &fig.errors {
@@ -554,7 +584,56 @@ pub fn run_with(dir: &Path, budget: Budget) -> Result<(Figures, String), String>
     let _ = writeln!(out, "expected flags raised: {}/{}", fig.flags_ok, fig.scripts);
     let _ = writeln!(out, "injected answer leaves the evaluation unchanged: {}/{}; flagged: {}/{}", fig.injection_invariant, fig.injection_cases, fig.injection_flagged, fig.injection_cases);
     let _ = writeln!(out, "counterfactual groups identical: {}/{} (including resume quotes: {}/{})", fig.counterfactual_identical, fig.counterfactual_groups, fig.counterfactual_identical_with_quotes, fig.counterfactual_groups);
+    if fig.substance_scripts > 0 {
+        let _ = writeln!(out, "fluent-wrong advanced: {}/{} (target 0/{}); controls advanced: {}/{} (target {}/{})", fig.substance_advanced, fig.substance_scripts, fig.substance_scripts, fig.substance_controls_advanced, fig.substance_controls, fig.substance_controls, fig.substance_controls);
+    }
     Ok((fig, out))
+}
+
+/// The fluent-but-wrong scripts of `substance/`, each played through the same path as the
+/// scripted check and beside its control (the strong script of the same vacancy and resume):
+/// none may advance, every control must.
+fn substance(ds: &DataSet, budget: Budget, fig: &mut Figures, out: &mut String) -> Result<(), String> {
+    let scripts = ds.substance_scripts()?;
+    if scripts.is_empty() {
+        return Ok(());
+    }
+    let _ = writeln!(out, "== Fluent but wrong ({}) beside their controls ==", scripts.len());
+    for s in &scripts {
+        let (vacancy, profile) = match (ds.vacancy(&s.vacancy_id), ds.profile(&s.candidate_resume)) {
+            (Ok(v), Ok(p)) => (v, p),
+            (Err(e), _) | (_, Err(e)) => {
+                fig.errors.push(format!("{}: {e}", s.id));
+                continue;
+            }
+        };
+        let r = play(s, &vacancy, &profile, budget, None);
+        fig.substance_scripts += 1;
+        let advanced = r.evaluation.recommendation == Recommendation::Advance;
+        fig.substance_advanced += usize::from(advanced);
+        let knowledge = r.evaluation.flags.iter().filter(|f| f.kind == otbor_interview::evaluate::FlagKind::KnownAntiPattern).map(|f| f.turns.len()).sum::<usize>();
+        let _ = writeln!(
+            out,
+            "{:<40} {:<10} score {:>3}{} | anti-pattern turns flagged {knowledge} | {}",
+            s.id,
+            rec_name(r.evaluation.recommendation),
+            r.evaluation.score,
+            if advanced { " ADVANCED" } else { "" },
+            r.evaluation.rule_applied
+        );
+        let Some(c) = &s.control else { continue };
+        match ds.script(c) {
+            Ok(cs) => {
+                let cr = play(&cs, &vacancy, &profile, budget, None);
+                fig.substance_controls += 1;
+                let ok = cr.evaluation.recommendation == Recommendation::Advance;
+                fig.substance_controls_advanced += usize::from(ok);
+                let _ = writeln!(out, "{:<40} {:<10} score {:>3}{} | control | {}", cs.id, rec_name(cr.evaluation.recommendation), cr.evaluation.score, if ok { "" } else { " NOT ADVANCED" }, cr.evaluation.rule_applied);
+            }
+            Err(e) => fig.errors.push(format!("{} control: {e}", s.id)),
+        }
+    }
+    Ok(())
 }
 
 /// A candidate who answers every question with the same specific example, for vacancies
@@ -572,6 +651,7 @@ fn generic_script(lang: Lang) -> Script {
         expected_outcome: String::new(),
         expected_flags: vec![],
         must_not: vec![],
+        control: None,
         answers: (0..12).map(|i| ScriptAnswer { index: i, topic: format!("topic{i}"), question_hint: String::new(), answer: answer.clone(), follow_up_warranted: false, follow_up_answer: None }).collect(),
     }
 }

@@ -60,3 +60,14 @@ fn with_the_default_budget_follow_ups_still_come_where_warranted_and_decisions_h
     assert_eq!(f.must_not_ok, f.scripts, "{report}");
     assert_eq!(f.outcome_ok, f.scripts, "{report}");
 }
+
+#[test]
+fn fluent_but_wrong_scripts_never_advance_and_their_controls_do() {
+    let (f, report) = figures();
+    // The committed subset has no `substance/` folder; the shared dev set (OTBOR_DEV_DATA) has four.
+    if f.substance_scripts == 0 {
+        return;
+    }
+    assert_eq!(f.substance_advanced, 0, "{report}");
+    assert_eq!(f.substance_controls_advanced, f.substance_controls, "{report}");
+}

@@ -732,9 +732,62 @@ export interface components {
             kind: components["schemas"]["ActorKind"];
             name?: string | null;
         };
+        AnswerAnalysis: {
+            /** @description Byte ranges of the sentences that were read (instructions to the AI left out). */
+            analysed: components["schemas"]["Span"][];
+            /**
+             * @description Anti-patterns and red flags of the knowledge library the answer states: such an answer
+             *     is not evidence, however specific.
+             */
+            anti_patterns?: components["schemas"]["AntiPatternHit"][];
+            contradictions: components["schemas"]["Contradiction"][];
+            /** @description Other plan items this answer covers (specific and naming their skills): skipped later. */
+            covers: number[];
+            evidences_requirement: boolean;
+            /** @description The answer contains instructions aimed at the AI (recorded as a red flag only). */
+            injection: boolean;
+            /** @description The plan item the answer was given to. */
+            item: number;
+            kind: components["schemas"]["AnswerKind"];
+            /** @description Why the answer got its kind, in English, for the audit trail. */
+            notes: string[];
+            /** @description Of those, the skills of the requirement asked about. */
+            requirement_skills_named: string[];
+            /** @description Taxonomy skills the answer names. */
+            skills_named: string[];
+            /**
+             * Format: float
+             * @description The specificity score (see [`specificity`]); 3.5 or more with 15 words is specific.
+             */
+            specificity: number;
+            /**
+             * Format: int32
+             * @description The candidate's turn number.
+             */
+            turn: number;
+            /** Format: int32 */
+            word_count: number;
+        };
+        /**
+         * @description What kind of answer it is. `Specific` is the only kind that evidences a requirement.
+         * @enum {string}
+         */
+        AnswerKind: "specific" | "vague" | "short" | "generic" | "not_understood" | "evasive" | "no_answer";
         AnswerRequest: {
             /** @description The candidate's answer to the waiting question (data, never instructions). */
             text: string;
+        };
+        /** @description A stated anti-pattern or red flag found in an answer. */
+        AntiPatternHit: {
+            family: string;
+            /** @description The library entry. */
+            id: string;
+            /** @description The sentence of the answer that states it (verbatim). */
+            quote: string;
+            /** @description The library line it breaks, in the vacancy's language. */
+            rule: string;
+            /** @description Byte offset of the quote in the answer. */
+            start: number;
         };
         Application: {
             candidate_id: components["schemas"]["CandidateId"];
@@ -764,23 +817,15 @@ export interface components {
          * @enum {string}
          */
         Audience: "candidate" | "staff";
-        Candidate: {
-            /** Format: date-time */
-            created_at: string;
-            email?: null | components["schemas"]["Email"];
-            full_name: string;
-            id: components["schemas"]["CandidateId"];
-            location?: string | null;
-            phone?: null | components["schemas"]["Phone"];
-            /** @description The parsed profile with provenance (filled by resume intake). */
-            profile?: Record<string, never> | null;
-            resume_files: components["schemas"]["ResumeFile"][];
-            /** @description Where the candidate came from: "hh.ru", "linkedin", "referral", "manual", ... */
-            source?: string | null;
-            /** Format: date-time */
-            updated_at: string;
-            /** Format: int64 */
-            version: number;
+        /**
+         * @description How long the interview may be. A question (with its answer) is counted as
+         *     [`MINUTES_PER_QUESTION`] minutes.
+         */
+        Budget: {
+            /** Format: int32 */
+            max_minutes: number;
+            /** Format: int32 */
+            max_questions: number;
         };
         /** @description The editable fields of a candidate, as the user typed them. */
         CandidateFields: {
@@ -792,6 +837,24 @@ export interface components {
         };
         /** Format: uuid */
         CandidateId: string;
+        /** @description A candidate as staff see them: the record, with the profile intake read from their resume. */
+        CandidateView: {
+            /** Format: date-time */
+            created_at: string;
+            email?: null | components["schemas"]["Email"];
+            full_name: string;
+            id: components["schemas"]["CandidateId"];
+            location?: string | null;
+            phone?: null | components["schemas"]["Phone"];
+            profile?: null | components["schemas"]["StoredProfile"];
+            resume_files: components["schemas"]["ResumeFile"][];
+            /** @description Where the candidate came from: "hh.ru", "linkedin", "referral", "manual", ... */
+            source?: string | null;
+            /** Format: date-time */
+            updated_at: string;
+            /** Format: int64 */
+            version: number;
+        };
         /**
          * @description Where a message goes.
          * @enum {string}
@@ -849,12 +912,40 @@ export interface components {
             full_name?: string | null;
             phone?: string | null;
         };
+        Contradiction: {
+            /** @description The sentence of the answer with the claim (verbatim). */
+            claim: string;
+            kind: components["schemas"]["ContradictionKind"];
+            /** @description The requirement the claim is about (for unsupported claims). */
+            requirement?: number | null;
+            /** @description What the resume says, in our words, in the vacancy's language. */
+            resume_fact: string;
+        };
+        /** @enum {string} */
+        ContradictionKind: "experience" | "employer" | "leadership" | "education" | "unsupported_claim";
         CreatedInvite: {
             invite: components["schemas"]["InviteView"];
             /** @description Shown once: only its hash is stored. */
             token: string;
             /** @description The candidate's page: a path, or an absolute URL when `OTBOR_PUBLIC_URL` is set. */
             url: string;
+        };
+        Decision: {
+            kind: components["schemas"]["DecisionKind"];
+            /** @description Why, in the vacancy's language (shown to recruiters). */
+            reason: string;
+        };
+        /** @enum {string} */
+        DecisionKind: "ask" | "follow_up" | "probe" | "rephrase" | "move_on" | "skip" | "close";
+        DecisionRecord: {
+            /**
+             * Format: int32
+             * @description The last turn before the decision (0 before the first question).
+             */
+            after_turn: number;
+            item: number;
+            kind: components["schemas"]["DecisionKind"];
+            reason: string;
         };
         DecisionRequest: {
             /** @description `accepted` or `rejected`. */
@@ -880,6 +971,41 @@ export interface components {
             /** @description For people, in the language of `Accept-Language` (Russian by default). */
             message: string;
         };
+        /** @enum {string} */
+        EvalVerdict: "met" | "partial" | "not_met" | "unknown";
+        Evaluation: {
+            /**
+             * Format: int32
+             * @description Quotes that were not found verbatim in their source and were left out.
+             */
+            dropped_quotes: number;
+            engine: string;
+            flags: components["schemas"]["EvaluationFlag"][];
+            gaps: string[];
+            /** @description sha256 of the canonical inputs (vacancy requirements, resume text, transcript). */
+            input_hash: string;
+            lang: components["schemas"]["Lang"];
+            recommendation: components["schemas"]["Recommendation"];
+            requirements: components["schemas"]["RequirementEvaluation"][];
+            rubric_version: string;
+            /** @description The whole decision rule, in the vacancy's language. */
+            rule: string;
+            /** @description The clause of the rule that decided, with the figures. */
+            rule_applied: string;
+            /** Format: int32 */
+            score: number;
+            strengths: string[];
+            summary: components["schemas"]["InterviewSummary"];
+        };
+        EvaluationFlag: {
+            detail: string;
+            kind: components["schemas"]["EvaluationFlagKind"];
+            red: boolean;
+            /** @description Candidate turns it is about (empty for the resume's flags). */
+            turns: number[];
+        };
+        /** @enum {string} */
+        EvaluationFlagKind: "inconsistent_with_resume" | "prompt_injection_attempt" | "evasive" | "needs_follow_up" | "hidden_text_in_resume" | "instructions_in_resume" | "known_anti_pattern";
         EvaluationView: {
             /** Format: date-time */
             created_at: string;
@@ -887,15 +1013,29 @@ export interface components {
              * @description Verdicts per requirement with quoted evidence, the score, the recommendation and the
              *     rule that gave it, red flags, strengths and gaps, engine and input hash.
              */
-            evaluation: Record<string, never>;
-            /** @description The interview as it happened, with why each question was asked. */
-            interview: Record<string, never>;
+            evaluation: components["schemas"]["Evaluation"];
+            interview?: null | components["schemas"]["Interview"];
         };
         /**
          * @description What happened, and so which message goes out.
          * @enum {string}
          */
         EventKind: "invitation" | "invite_reminder" | "interview_thanks" | "decision" | "interview_finished" | "upload_failed" | "strong_match" | "awaiting_decision" | "daily_digest";
+        ExperienceEntry: {
+            company?: null | components["schemas"]["Sourced_String"];
+            description?: null | components["schemas"]["Sourced_String"];
+            end?: null | components["schemas"]["YearMonth"];
+            /** Format: int32 */
+            months: number;
+            /** @description The job family recognised from the title (taxonomy `[[role]]`), if any. */
+            role_family?: string | null;
+            /** @description The span of the dates. */
+            span: components["schemas"]["Span"];
+            start: components["schemas"]["YearMonth"];
+            title?: null | components["schemas"]["Sourced_String"];
+            /** @description Both dates were years only; months are estimated. */
+            year_only: boolean;
+        };
         FunnelStep: {
             from: components["schemas"]["Status"];
             /**
@@ -922,6 +1062,43 @@ export interface components {
         };
         HistoryView: {
             items: components["schemas"]["HistoryEntry"][];
+        };
+        Interview: {
+            analyses: components["schemas"]["AnswerAnalysis"][];
+            awaiting?: null | components["schemas"]["Question"];
+            /** @description The plan item being discussed. */
+            current?: number | null;
+            decisions: components["schemas"]["DecisionRecord"][];
+            finished: boolean;
+            items: components["schemas"]["ItemState"][];
+            lang: components["schemas"]["Lang"];
+            plan: components["schemas"]["Plan"];
+            queued?: null | components["schemas"]["Queued"];
+            red_flags: components["schemas"]["RedFlag"][];
+            turns: components["schemas"]["Turn"][];
+        };
+        /**
+         * @description What the interview showed about a requirement.
+         * @enum {string}
+         */
+        InterviewFinding: "evidenced" | "answered" | "vague" | "unanswered" | "evaded" | "contradicted" | "stated_anti_pattern" | "not_asked";
+        InterviewQuote: {
+            /** @description Verbatim text of the candidate's turn. */
+            text: string;
+            /** Format: int32 */
+            turn: number;
+        };
+        InterviewSummary: {
+            /** Format: int32 */
+            contradicted_turns: number;
+            /** Format: int32 */
+            deflected_topics: number;
+            /** Format: int32 */
+            follow_ups: number;
+            /** Format: int32 */
+            questions: number;
+            /** Format: int32 */
+            specific_answers: number;
         };
         InterviewVacancy: {
             description: string;
@@ -964,6 +1141,28 @@ export interface components {
             kind: components["schemas"]["InviteKind"];
             vacancy_id: components["schemas"]["VacancyId"];
         };
+        ItemState: {
+            /** @description Candidate turns that answered it. */
+            answer_turns: number[];
+            /**
+             * Format: int32
+             * @description The candidate turn of an earlier answer that covered it (then it is skipped).
+             */
+            covered_by?: number | null;
+            /** @description The candidate deflected the question (after the re-ask too, if there was one). */
+            deflected: boolean;
+            follow_up_used: boolean;
+            probe_used: boolean;
+            /**
+             * Format: int32
+             * @description Questions asked on this item.
+             */
+            questions: number;
+            rephrase_used: boolean;
+            status: components["schemas"]["ItemStatus"];
+        };
+        /** @enum {string} */
+        ItemStatus: "pending" | "asked" | "follow_up_asked" | "evidenced" | "answered" | "vague" | "unanswered" | "skipped";
         /**
          * @description The language of user-facing text.
          * @enum {string}
@@ -973,16 +1172,24 @@ export interface components {
             email: string;
             password: string;
         };
+        Match: {
+            rubric_version: string;
+            /** Format: int32 */
+            score: number;
+            verdicts: components["schemas"]["Verdict"][];
+        };
         MatchList: {
             items: components["schemas"]["MatchView"][];
         };
         /** @description How well one candidate fits one vacancy, as computed by the screening engine. */
-        MatchRecord: {
+        MatchView: {
+            /** @description The candidate already has an application to the vacancy. */
+            applied: boolean;
             candidate_id: components["schemas"]["CandidateId"];
+            candidate_name: string;
             /** Format: date-time */
             computed_at: string;
-            /** @description The per-requirement verdicts with their evidence, as the engine produced them. */
-            detail: Record<string, never>;
+            detail?: null | components["schemas"]["Match"];
             /** @description Which engine and rubric version produced it. */
             engine: string;
             /**
@@ -991,11 +1198,6 @@ export interface components {
              */
             score: number;
             vacancy_id: components["schemas"]["VacancyId"];
-        };
-        MatchView: components["schemas"]["MatchRecord"] & {
-            /** @description The candidate already has an application to the vacancy. */
-            applied: boolean;
-            candidate_name: string;
             vacancy_title: string;
         };
         NewApplication: {
@@ -1063,7 +1265,7 @@ export interface components {
             /** Format: int64 */
             total: number;
         };
-        Page_Candidate: {
+        Page_CandidateView: {
             items: {
                 /** Format: date-time */
                 created_at: string;
@@ -1072,8 +1274,7 @@ export interface components {
                 id: components["schemas"]["CandidateId"];
                 location?: string | null;
                 phone?: null | components["schemas"]["Phone"];
-                /** @description The parsed profile with provenance (filled by resume intake). */
-                profile?: Record<string, never> | null;
+                profile?: null | components["schemas"]["StoredProfile"];
                 resume_files: components["schemas"]["ResumeFile"][];
                 /** @description Where the candidate came from: "hh.ru", "linkedin", "referral", "manual", ... */
                 source?: string | null;
@@ -1187,6 +1388,34 @@ export interface components {
          * @example +79161234567
          */
         Phone: string;
+        Plan: {
+            budget: components["schemas"]["Budget"];
+            items: components["schemas"]["PlanItem"][];
+            lang: components["schemas"]["Lang"];
+            /** @description Items the budget left out, most important first, each with its reason. */
+            left_out: components["schemas"]["PlanItem"][];
+            resume: components["schemas"]["ResumeFacts"];
+            vacancy_title: string;
+        };
+        PlanItem: {
+            class?: null | components["schemas"]["RequirementClass"];
+            /** @description Content words of the requirement (folded), for requirements without taxonomy skills. */
+            keywords: string[];
+            /** @description The requirement's text (or the topic's name), for questions and reports. */
+            label: string;
+            must: boolean;
+            priority: components["schemas"]["Priority"];
+            /** @description Why the item is in the plan, in the vacancy's language (shown to recruiters). */
+            reason: string;
+            /** @description Index into the vacancy's requirements. */
+            requirement?: number | null;
+            resume_verdict?: null | components["schemas"]["VerdictKind"];
+            /** @description Canonical taxonomy skills of the requirement: what an answer must name to evidence it. */
+            skills: string[];
+            topic: components["schemas"]["Topic"];
+            /** Format: int32 */
+            weight: number;
+        };
         PreferencesUpdate: {
             /**
              * @description Channels per event kind; an empty list turns the event off. Candidate events and the
@@ -1209,6 +1438,49 @@ export interface components {
             /** @description Whether this user's Telegram is linked to the bot. */
             telegram_linked: boolean;
         };
+        /** @enum {string} */
+        Priority: "high" | "medium" | "low";
+        Profile: {
+            city?: null | components["schemas"]["Sourced_String"];
+            education: components["schemas"]["Sourced_Education"][];
+            email?: null | components["schemas"]["Sourced_Email"];
+            experience: components["schemas"]["ExperienceEntry"][];
+            /** @description Flags of the extraction (hidden text, injections), carried for the recruiter. */
+            flags?: components["schemas"]["ResumeFlag"][];
+            full_name?: null | components["schemas"]["Sourced_String"];
+            headline?: null | components["schemas"]["Sourced_String"];
+            languages: components["schemas"]["Sourced_LanguageSkill"][];
+            links: components["schemas"]["Sourced_String"][];
+            phone?: null | components["schemas"]["Sourced_Phone"];
+            reference_month: components["schemas"]["YearMonth"];
+            relocation_ready?: null | components["schemas"]["Sourced_bool"];
+            /** @description Canonical skills, each with its first mention (a mention in a skills section first). */
+            skills: components["schemas"]["Sourced_String"][];
+            stated_experience_months?: null | components["schemas"]["Sourced_u32"];
+            /** @description The analysed text every span points into (hidden text and injections removed). */
+            text?: string;
+            /**
+             * Format: int32
+             * @description Months of work, overlaps counted once; "present" is the reference month.
+             */
+            total_experience_months: number;
+        };
+        Question: {
+            decision: components["schemas"]["Decision"];
+            /** @description Index of the plan item. */
+            item: number;
+            /** @description "template", "model <provider>/<model>" or "template (model failed: ...)". */
+            phrased_by: string;
+            text: string;
+        };
+        /** @description What the engine will ask next on the current item, decided when the answer came. */
+        Queued: {
+            fact?: string | null;
+            purpose: components["schemas"]["QueuedPurpose"];
+            reason: string;
+        };
+        /** @enum {string} */
+        QueuedPurpose: "follow_up" | "re_ask" | "rephrase" | "probe";
         Recipient: {
             id: components["schemas"]["CandidateId"];
             /** @enum {string} */
@@ -1218,6 +1490,8 @@ export interface components {
             /** @enum {string} */
             kind: "user";
         };
+        /** @enum {string} */
+        Recommendation: "advance" | "borderline" | "reject";
         RecordingList: {
             /** @description Oldest first. */
             recordings: components["schemas"]["RecordingView"][];
@@ -1245,6 +1519,27 @@ export interface components {
             /** Format: date-time */
             url_expires_at?: string | null;
         };
+        RedFlag: {
+            /** @description In the vacancy's language; never a copy of an instruction to the AI. */
+            detail: string;
+            kind: components["schemas"]["RedFlagKind"];
+            /** Format: int32 */
+            turn: number;
+        };
+        /** @enum {string} */
+        RedFlagKind: "inconsistent_with_resume" | "prompt_injection_attempt" | "evasive" | "known_anti_pattern";
+        /** @description What the model did to a profile, stored with it for the recruiter and for audits. */
+        Refinement: {
+            /** @description Values the model proposed that the text does not contain: not used. */
+            dropped: string[];
+            /** @description Set when the model failed; the offline profile was kept. */
+            error?: string | null;
+            /** @description Fields filled from the model's answer (each found verbatim in the text). */
+            filled: string[];
+            model: string;
+            prompt_version: string;
+            provider: string;
+        };
         /** @description A rendered message. */
         Rendered: {
             html: string;
@@ -1262,8 +1557,46 @@ export interface components {
              */
             weight: number;
         };
+        /**
+         * @description How the requirement is checked; decides the wording of its questions.
+         * @enum {string}
+         */
+        RequirementClass: "skill" | "experience" | "language" | "education" | "location" | "other";
+        RequirementEvaluation: {
+            interview: components["schemas"]["InterviewFinding"];
+            interview_evidence: components["schemas"]["InterviewQuote"][];
+            must: boolean;
+            reason: string;
+            /**
+             * @description Index into the vacancy's requirements; `None` for the vacancy's minimum experience when
+             *     no requirement states it.
+             */
+            requirement?: number | null;
+            resume?: null | components["schemas"]["VerdictKind"];
+            resume_evidence: components["schemas"]["ResumeQuote"][];
+            /** @description Location is shown, not scored. */
+            scored: boolean;
+            text: string;
+            verdict: components["schemas"]["EvalVerdict"];
+            /** Format: int32 */
+            weight: number;
+        };
         /** @enum {string} */
         RequirementKind: "must" | "nice";
+        /**
+         * @description Facts from the resume the engine checks answers against. Only what a contradiction can be
+         *     about: months of experience, employers, institutions, skills, a leadership title. No
+         *     name, contacts, age, gender, photo, nationality or address.
+         */
+        ResumeFacts: {
+            employers: string[];
+            institutions: string[];
+            known: boolean;
+            leadership: boolean;
+            skills: string[];
+            /** Format: int32 */
+            total_experience_months: number;
+        };
         ResumeFile: {
             content_type: string;
             file_name: string;
@@ -1273,6 +1606,22 @@ export interface components {
             /** Format: date-time */
             uploaded_at: string;
         };
+        ResumeFlag: {
+            /** @description What was found, in English, short; quotes of hidden text are cut to 100 characters. */
+            detail: string;
+            kind: components["schemas"]["ResumeFlagKind"];
+        };
+        /**
+         * @description Something the recruiter should know about a file; never part of a score.
+         * @enum {string}
+         */
+        ResumeFlagKind: "invisible_characters" | "hidden_text" | "prompt_injection" | "prompt_injection_in_metadata" | "legacy_encoding" | "ocr" | "partial";
+        ResumeQuote: {
+            /** @description Byte offset in the resume text. */
+            start: number;
+            /** @description Verbatim text of the resume. */
+            text: string;
+        };
         /** @enum {string} */
         Role: "recruiter" | "manager" | "admin";
         SessionView: {
@@ -1280,6 +1629,84 @@ export interface components {
             csrf_token: string;
             user: components["schemas"]["UserView"];
         };
+        /** @description A value with the byte span of the source text it was read from and how sure we are. */
+        Sourced_Education: {
+            /** Format: float */
+            confidence: number;
+            span: components["schemas"]["Span"];
+            value: {
+                degree?: string | null;
+                institution: string;
+                /** @description The lines of the entry, for field-of-study checks. */
+                text: string;
+                /** Format: int32 */
+                year_end?: number | null;
+            };
+        };
+        /** @description A value with the byte span of the source text it was read from and how sure we are. */
+        Sourced_Email: {
+            /** Format: float */
+            confidence: number;
+            span: components["schemas"]["Span"];
+            /**
+             * Format: email
+             * @description An email address, lower-cased so that it can be compared for duplicates.
+             */
+            value: string;
+        };
+        /** @description A value with the byte span of the source text it was read from and how sure we are. */
+        Sourced_LanguageSkill: {
+            /** Format: float */
+            confidence: number;
+            span: components["schemas"]["Span"];
+            value: {
+                /** @description English name: "English", "Russian", ... */
+                language: string;
+                /** @description "A1".."C2" or "native"; `None` when not stated. */
+                level?: string | null;
+            };
+        };
+        /** @description A value with the byte span of the source text it was read from and how sure we are. */
+        Sourced_Phone: {
+            /** Format: float */
+            confidence: number;
+            span: components["schemas"]["Span"];
+            /**
+             * @description A phone number in E.164 (`+` and 8 to 15 digits). Russian numbers written the local way
+             *     (`8 (916) 123-45-67`) are accepted and normalised to `+79161234567`.
+             * @example +79161234567
+             */
+            value: string;
+        };
+        /** @description A value with the byte span of the source text it was read from and how sure we are. */
+        Sourced_String: {
+            /** Format: float */
+            confidence: number;
+            span: components["schemas"]["Span"];
+            value: string;
+        };
+        /** @description A value with the byte span of the source text it was read from and how sure we are. */
+        Sourced_bool: {
+            /** Format: float */
+            confidence: number;
+            span: components["schemas"]["Span"];
+            value: boolean;
+        };
+        /** @description A value with the byte span of the source text it was read from and how sure we are. */
+        Sourced_u32: {
+            /** Format: float */
+            confidence: number;
+            span: components["schemas"]["Span"];
+            /** Format: int32 */
+            value: number;
+        };
+        /** @description A span of the analysed text: UTF-8 byte offsets, the end excluded. */
+        Span: {
+            end: number;
+            start: number;
+        };
+        /** @enum {string} */
+        Speaker: "interviewer" | "candidate";
         /** @enum {string} */
         Status: "awaiting_response" | "in_interview" | "evaluation" | "awaiting_manager_decision" | "accepted" | "rejected";
         /** @description How many applications of a vacancy are in each status, and how many reached each stage. */
@@ -1296,6 +1723,17 @@ export interface components {
             in_interview: number;
             /** Format: int64 */
             rejected: number;
+        };
+        /**
+         * @description What intake stores in `Candidate.profile`: the parsed profile with provenance (it carries
+         *     the text its spans point into and the flags raised on the way) and what produced it.
+         */
+        StoredProfile: {
+            engine: string;
+            profile: components["schemas"]["Profile"];
+            refinement?: null | components["schemas"]["Refinement"];
+            /** @description The file the profile was read from. */
+            source_key: string;
         };
         TelegramLink: {
             /** Format: date-time */
@@ -1319,6 +1757,11 @@ export interface components {
             /** @description The variables the template may use. */
             variables: string[];
         };
+        /**
+         * @description What a plan item is about.
+         * @enum {string}
+         */
+        Topic: "opening" | "must_unproven" | "must_partial" | "must_contradicted" | "must_proven" | "nice_to_have" | "motivation" | "closing";
         TransitionRequest: {
             /**
              * Format: int64
@@ -1328,6 +1771,23 @@ export interface components {
             /** @description Required to reject. */
             reason?: string | null;
             to: components["schemas"]["Status"];
+        };
+        Turn: {
+            decision?: null | components["schemas"]["Decision"];
+            /**
+             * @description For a candidate's turn on a voice call that began while the question was still being
+             *     spoken (a barge-in): the part of the question heard by then.
+             */
+            heard?: string | null;
+            item: number;
+            /**
+             * Format: int32
+             * @description 1-based, over both speakers.
+             */
+            number: number;
+            phrased_by?: string | null;
+            speaker: components["schemas"]["Speaker"];
+            text: string;
         };
         UnsubscribeView: {
             /** @description The address, partly hidden. */
@@ -1451,6 +1911,23 @@ export interface components {
         };
         VacancyView: components["schemas"]["Vacancy"] & {
             stats: components["schemas"]["VacancyStats"];
+        };
+        Verdict: {
+            evidence?: null | components["schemas"]["Sourced_String"];
+            reason: string;
+            requirement_index: number;
+            /** @description Whether the verdict counts in the score (location is shown but not scored). */
+            scored: boolean;
+            verdict: components["schemas"]["VerdictKind"];
+        };
+        /** @enum {string} */
+        VerdictKind: "met" | "partial" | "missing";
+        /** @description A calendar month. Ordered; `index()` counts months since year 0. */
+        YearMonth: {
+            /** Format: int32 */
+            month: number;
+            /** Format: int32 */
+            year: number;
         };
     };
     responses: never;
@@ -1857,7 +2334,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Page_Candidate"];
+                    "application/json": components["schemas"]["Page_CandidateView"];
                 };
             };
             422: {
@@ -1888,7 +2365,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Candidate"];
+                    "application/json": components["schemas"]["CandidateView"];
                 };
             };
             422: {
@@ -1917,7 +2394,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Candidate"];
+                    "application/json": components["schemas"]["CandidateView"];
                 };
             };
             404: {
@@ -1950,7 +2427,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Candidate"];
+                    "application/json": components["schemas"]["CandidateView"];
                 };
             };
             404: {

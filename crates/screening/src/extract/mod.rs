@@ -22,8 +22,9 @@ pub enum Format {
 }
 
 /// Something the recruiter should know about a file; never part of a score.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
+#[schema(as = ResumeFlagKind)]
 pub enum FlagKind {
     /// Zero-width or other invisible characters were removed.
     InvisibleCharacters,
@@ -41,7 +42,8 @@ pub enum FlagKind {
     Partial,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[schema(as = ResumeFlag)]
 pub struct Flag {
     pub kind: FlagKind,
     /// What was found, in English, short; quotes of hidden text are cut to 100 characters.

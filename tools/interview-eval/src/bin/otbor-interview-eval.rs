@@ -1,6 +1,7 @@
 //! `otbor-interview-eval [DATA_DIR]` (default `../shared/data/dev`): plays the scripted
 //! candidates against the interview engine and prints the follow-up, outcome, flag,
-//! injection and counterfactual figures. `--dump SCRIPT_ID [DATA_DIR]` prints one script's
+//! injection and counterfactual figures, and, when the data set has `substance/`, how many
+//! fluent-but-wrong scripts and their controls advanced. `--dump SCRIPT_ID [DATA_DIR]` prints one script's
 //! transcript, decisions and evaluation; `--budget QUESTIONS MINUTES` changes the interview budget.
 
 use otbor_interview_eval::{data_dir, dump, run_with, SCRIPT_BUDGET};

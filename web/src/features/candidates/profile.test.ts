@@ -1,6 +1,6 @@
-//! Reading the resume profile: byte spans into Cyrillic text, lenient lists, both field shapes.
+//! Reading the resume profile: byte spans into Cyrillic text, the stored profile as intake writes it.
 import { describe, expect, it } from "vitest";
-import { byteOffsets, findAll, hasAlarmingFlags, readProfile, segmentText, toCharRange } from "./profile";
+import { byteOffsets, findAll, hasAlarmingFlags, segmentText, StoredProfile, toCharRange } from "./profile";
 
 const enc = new TextEncoder();
 /** The byte span of `needle` in `text`, as the server computes it. */
@@ -33,59 +33,67 @@ describe("byte spans", () => {
   });
 });
 
-describe("readProfile", () => {
+describe("StoredProfile", () => {
   const sourced = (value: unknown, start = 0, end = 4) => ({ value, span: { start, end }, confidence: 0.9 });
+  const stored = {
+    engine: "otbor-offline-1",
+    source_key: "uploads/x/cv.pdf",
+    profile: {
+      full_name: sourced("Иван"),
+      email: null,
+      phone: null,
+      city: sourced("Москва"),
+      relocation_ready: sourced(false),
+      links: [],
+      headline: null,
+      experience: [
+        {
+          title: sourced("Бухгалтер"),
+          company: null,
+          start: { year: 2024, month: 2 },
+          end: null,
+          months: 34,
+          year_only: false,
+          role_family: "accounting",
+          description: sourced("Учёт НДС"),
+          span: { start: 10, end: 20 },
+        },
+      ],
+      total_experience_months: 34,
+      stated_experience_months: sourced(34),
+      skills: [sourced("МСФО"), sourced("НДС")],
+      education: [sourced({ institution: "КФУ", degree: "master", year_end: 2024, text: "2024 КФУ" })],
+      languages: [sourced({ language: "English", level: "A2" })],
+      flags: [{ kind: "prompt_injection", detail: "Ignore previous instructions…" }],
+      reference_month: { year: 2026, month: 11 },
+      text: "Иван …",
+    },
+    refinement: null,
+  };
 
   it("reads the stored profile as intake writes it", () => {
-    const p = readProfile({
-      engine: "otbor-offline-1",
-      source_key: "uploads/x/cv.pdf",
-      profile: {
-        full_name: sourced("Иван"),
-        email: null,
-        phone: null,
-        city: sourced("Москва"),
-        relocation_ready: sourced(false),
-        links: [],
-        headline: null,
-        experience: [
-          {
-            title: sourced("Бухгалтер"),
-            company: null,
-            start: { year: 2024, month: 2 },
-            end: null,
-            months: 34,
-            year_only: false,
-            role_family: "accounting",
-            description: sourced("Учёт НДС"),
-            span: { start: 10, end: 20 },
-          },
-          // A broken entry is dropped, not the whole profile.
-          { title: 42 },
-        ],
-        total_experience_months: 34,
-        stated_experience_months: sourced(34),
-        skills: [sourced("МСФО"), sourced("НДС")],
-        education: [sourced({ institution: "КФУ", degree: "master", year_end: 2024, text: "2024 КФУ" })],
-        languages: [sourced({ language: "English", level: "A2" })],
-        flags: [{ kind: "prompt_injection", detail: "Ignore previous instructions…" }],
-        text: "Иван …",
-      },
-    });
-    expect(p?.profile.experience).toHaveLength(1);
-    expect(p?.profile.experience[0].title?.value).toBe("Бухгалтер");
-    expect(p?.profile.experience[0].end).toBeNull();
-    expect(p?.profile.skills.map((s) => s.value)).toEqual(["МСФО", "НДС"]);
-    expect(p?.profile.stated_experience_months?.value).toBe(34);
-    expect(p?.profile.flags[0].kind).toBe("prompt_injection");
+    const p = StoredProfile.parse(stored);
+    expect(p.profile.experience[0].title?.value).toBe("Бухгалтер");
+    expect(p.profile.experience[0].end).toBeNull();
+    expect(p.profile.skills.map((s) => s.value)).toEqual(["МСФО", "НДС"]);
+    expect(p.profile.stated_experience_months?.value).toBe(34);
+    expect(p.profile.flags[0].kind).toBe("prompt_injection");
   });
 
-  it("accepts a plain-string title and missing lists, and gives null for a non-profile", () => {
-    const p = readProfile({ profile: { experience: [{ title: "Developer", start: { year: 2020 } }] } });
-    expect(p?.profile.experience[0].title?.value).toBe("Developer");
-    expect(p?.profile.skills).toEqual([]);
-    expect(readProfile(null)).toBeNull();
-    expect(readProfile({ something: "else" })).toBeNull();
+  it("refuses what intake does not write", () => {
+    const plainTitle = { ...stored.profile.experience[0], title: "Developer" };
+    expect(StoredProfile.safeParse({ ...stored, profile: { ...stored.profile, experience: [plainTitle] } }).success).toBe(false);
+    expect(StoredProfile.safeParse({ something: "else" }).success).toBe(false);
+  });
+
+  it("knows when the profile carries flags for hidden text or instructions to the screener", () => {
+    const withFlags = (...kinds: string[]) =>
+      StoredProfile.parse({ ...stored, profile: { ...stored.profile, flags: kinds.map((kind) => ({ kind, detail: "" })) } });
+    expect(hasAlarmingFlags(withFlags("prompt_injection"))).toBe(true);
+    expect(hasAlarmingFlags(withFlags("ocr", "hidden_text"))).toBe(true);
+    expect(hasAlarmingFlags(withFlags("ocr", "legacy_encoding"))).toBe(false);
+    expect(hasAlarmingFlags(withFlags())).toBe(false);
+    expect(hasAlarmingFlags(null)).toBe(false);
   });
 });
 
@@ -112,16 +120,5 @@ describe("segmentText and findAll", () => {
       { start: 16, end: 22 },
     ]);
     expect(findAll("text", "  ")).toEqual([]);
-  });
-});
-
-describe("hasAlarmingFlags", () => {
-  it("is true for hidden text or instructions to the screener only", () => {
-    const withFlags = (...kinds: string[]) => ({ profile: { flags: kinds.map((kind) => ({ kind, detail: "" })) } });
-    expect(hasAlarmingFlags(withFlags("prompt_injection"))).toBe(true);
-    expect(hasAlarmingFlags(withFlags("ocr", "hidden_text"))).toBe(true);
-    expect(hasAlarmingFlags(withFlags("ocr", "legacy_encoding"))).toBe(false);
-    expect(hasAlarmingFlags(null)).toBe(false);
-    expect(hasAlarmingFlags({ profile: {} })).toBe(false);
   });
 });

@@ -2,47 +2,43 @@
 //! of the analysed text it came from. Spans are byte offsets into the text's UTF-8, so they are
 //! converted to JavaScript (UTF-16) string indices before highlighting.
 import { z } from "zod";
+import type { Api, Expect, Same } from "@/lib/api-contract";
+import { orNull } from "@/lib/schema";
 
 export const Span = z.object({ start: z.number().int().min(0), end: z.number().int().min(0) });
 export type Span = z.infer<typeof Span>;
 
 /** A value with the span of text it came from and how sure the reader is (0..1). */
-export const sourced = <T extends z.ZodType>(value: T) =>
-  z.object({ value, span: Span, confidence: z.number().nullish() });
-export type Sourced<T> = { value: T; span: Span; confidence?: number | null };
+export const sourced = <T extends z.ZodType>(value: T) => z.object({ value, span: Span, confidence: z.number() });
+export type Sourced<T> = { value: T; span: Span; confidence: number };
 
 const SourcedText = sourced(z.string());
-/** Some fields are plain strings in older profiles; both shapes become a Sourced (or null). */
-const textField = z
-  .union([SourcedText, z.string()])
-  .nullish()
-  .transform((v): Sourced<string> | null => (v == null ? null : typeof v === "string" ? { value: v, span: { start: 0, end: 0 } } : v));
 
-const YearMonth = z.object({ year: z.number().int(), month: z.number().int().nullish() });
+const YearMonth = z.object({ year: z.number().int(), month: z.number().int() });
 export type YearMonth = z.infer<typeof YearMonth>;
 
 export const Experience = z.object({
-  title: textField,
-  company: textField,
-  start: YearMonth.nullish(),
+  title: orNull(SourcedText),
+  company: orNull(SourcedText),
+  start: YearMonth,
   /** `null` means "to the present". */
-  end: YearMonth.nullish(),
-  months: z.number().nullish(),
-  year_only: z.boolean().nullish(),
-  role_family: z.string().nullish(),
-  description: textField,
-  span: Span.nullish(),
+  end: orNull(YearMonth),
+  months: z.number().int(),
+  year_only: z.boolean(),
+  role_family: orNull(z.string()),
+  description: orNull(SourcedText),
+  span: Span,
 });
 export type Experience = z.infer<typeof Experience>;
 
 export const Education = z.object({
-  institution: z.string().nullish(),
-  degree: z.string().nullish(),
-  year_end: z.number().nullish(),
-  text: z.string().nullish(),
+  institution: z.string(),
+  degree: orNull(z.string()),
+  year_end: orNull(z.number().int()),
+  text: z.string(),
 });
 
-export const LanguageSkill = z.object({ language: z.string(), level: z.string().nullish() });
+export const LanguageSkill = z.object({ language: z.string(), level: orNull(z.string()) });
 
 export const FLAG_KINDS = [
   "invisible_characters",
@@ -61,61 +57,55 @@ export const ALARMING_FLAGS: ReadonlySet<string> = new Set([
   "prompt_injection_in_metadata",
 ]);
 
-export const Flag = z.object({ kind: z.string(), detail: z.string().nullish() });
+export const Flag = z.object({ kind: z.enum(FLAG_KINDS), detail: z.string() });
 export type Flag = z.infer<typeof Flag>;
 
-/** A list whose broken items are dropped rather than failing the whole page. */
-const lenientList = <T extends z.ZodType>(item: T) =>
-  z
-    .array(z.unknown())
-    .nullish()
-    .transform((xs) =>
-      (xs ?? []).flatMap((x) => {
-        const r = item.safeParse(x);
-        return r.success ? [r.data as z.infer<T>] : [];
-      }),
-    );
-
 export const ResumeProfile = z.object({
-  full_name: textField,
-  email: textField,
-  phone: textField,
-  city: textField,
-  relocation_ready: sourced(z.boolean()).nullish(),
-  links: lenientList(SourcedText),
-  headline: textField,
-  experience: lenientList(Experience),
-  total_experience_months: z.number().nullish(),
-  stated_experience_months: z
-    .union([sourced(z.number()), z.number()])
-    .nullish()
-    .transform((v) => (typeof v === "number" ? { value: v, span: { start: 0, end: 0 } } : (v ?? null))),
-  skills: lenientList(SourcedText),
-  education: lenientList(sourced(Education)),
-  languages: lenientList(sourced(LanguageSkill)),
-  flags: lenientList(Flag),
-  text: z.string().nullish(),
+  full_name: orNull(SourcedText),
+  email: orNull(SourcedText),
+  phone: orNull(SourcedText),
+  city: orNull(SourcedText),
+  relocation_ready: orNull(sourced(z.boolean())),
+  links: z.array(SourcedText),
+  headline: orNull(SourcedText),
+  experience: z.array(Experience),
+  total_experience_months: z.number().int(),
+  stated_experience_months: orNull(sourced(z.number().int())),
+  skills: z.array(SourcedText),
+  education: z.array(sourced(Education)),
+  languages: z.array(sourced(LanguageSkill)),
+  flags: z.array(Flag).default([]),
+  reference_month: YearMonth,
+  text: z.string().default(""),
 });
 export type ResumeProfile = z.infer<typeof ResumeProfile>;
 
+/** What a configured language model added to the profile (only values found verbatim). */
+export const Refinement = z.object({
+  provider: z.string(),
+  model: z.string(),
+  prompt_version: z.string(),
+  filled: z.array(z.string()),
+  dropped: z.array(z.string()),
+  error: orNull(z.string()),
+});
+
 /** What `Candidate.profile` holds: which engine read which file, and the profile. */
 export const StoredProfile = z.object({
-  engine: z.string().nullish(),
-  source_key: z.string().nullish(),
+  engine: z.string(),
+  source_key: z.string(),
   profile: ResumeProfile,
+  refinement: orNull(Refinement),
 });
 export type StoredProfile = z.infer<typeof StoredProfile>;
 
-/** Reads `Candidate.profile`; anything unexpected gives `null` (the page then shows no profile). */
-export function readProfile(raw: unknown): StoredProfile | null {
-  if (raw == null) return null;
-  const r = StoredProfile.safeParse(raw);
-  if (!r.success) {
-    console.warn("Unexpected candidate profile", r.error.issues);
-    return null;
-  }
-  return r.data;
-}
+// Tied to the OpenAPI document: tsc fails here if the schemas drift from the server's types.
+export type _StoredProfileMatchesApi = Expect<Same<StoredProfile, Api["StoredProfile"]>>;
+export type _ResumeProfileMatchesApi = Expect<Same<ResumeProfile, Api["Profile"]>>;
+export type _ExperienceMatchesApi = Expect<Same<Experience, Api["ExperienceEntry"]>>;
+export type _FlagMatchesApi = Expect<Same<Flag, Api["ResumeFlag"]>>;
+export type _SpanMatchesApi = Expect<Same<Span, Api["Span"]>>;
+export type _SourcedMatchesApi = Expect<Same<Sourced<string>, Api["Sourced_String"]>>;
 
 /**
  * Maps UTF-8 byte offsets of `text` to UTF-16 indices. An offset inside a multi-byte character
@@ -207,7 +197,6 @@ export function findAll(text: string, query: string, limit = 500): { start: numb
 }
 
 /** Whether a stored profile carries a flag for hidden text or instructions to the screener. */
-export function hasAlarmingFlags(raw: unknown): boolean {
-  const flags = (raw as { profile?: { flags?: unknown } } | null)?.profile?.flags;
-  return Array.isArray(flags) && flags.some((f) => ALARMING_FLAGS.has((f as { kind?: string })?.kind ?? ""));
+export function hasAlarmingFlags(stored: StoredProfile | null): boolean {
+  return !!stored && stored.profile.flags.some((f) => ALARMING_FLAGS.has(f.kind));
 }

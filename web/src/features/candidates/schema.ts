@@ -2,6 +2,7 @@
 import { z } from "zod";
 import type { Api, Expect, Same } from "@/lib/api-contract";
 import { Id, orNull, Timestamp } from "@/lib/schema";
+import { StoredProfile } from "./profile";
 
 export const ResumeFile = z.object({
   key: z.string(),
@@ -20,7 +21,8 @@ export const Candidate = z.object({
   location: orNull(z.string()),
   source: orNull(z.string()),
   resume_files: z.array(ResumeFile),
-  profile: orNull(z.record(z.string(), z.unknown())),
+  /** The profile intake read from the candidate's resume, if any. */
+  profile: orNull(StoredProfile),
   created_at: Timestamp,
   updated_at: Timestamp,
   version: z.number().int(),
@@ -53,7 +55,6 @@ export type CandidateInputRaw = z.input<typeof CandidateInput>;
 export type CandidateInput = z.output<typeof CandidateInput>;
 
 // Tied to the OpenAPI document: tsc fails here if the schemas drift from the server's types.
-// `profile` is an untyped object in the document; its shape is checked by zod (profile.ts).
-export type CandidateApi = Api["Candidate"];
-export type _CandidateMatchesApi = Expect<Same<Omit<Candidate, "profile">, Omit<CandidateApi, "profile">>>;
+export type CandidateApi = Api["CandidateView"];
+export type _CandidateMatchesApi = Expect<Same<Candidate, CandidateApi>>;
 export type _ResumeFileMatchesApi = Expect<Same<ResumeFile, Api["ResumeFile"]>>;

@@ -1,4 +1,4 @@
-//! The report parses what the engine writes, keeps unknown values, and knows when a decision
+//! The report parses what the engine writes, refuses what it does not, and knows when a decision
 //! goes against the recommendation.
 import { describe, expect, it } from "vitest";
 import { EvaluationView, isAgainst } from "./schema";
@@ -20,7 +20,19 @@ const report = {
         resume_evidence: [],
         interview_evidence: [{ turn: 6, text: "Пишу на Rust с 2020 года" }],
       },
-      { requirement: null, text: "Опыт", must: false, weight: 2, verdict: "something_new", resume: "missing", interview: "not_asked" },
+      {
+        requirement: null,
+        text: "Опыт",
+        must: false,
+        weight: 2,
+        scored: true,
+        verdict: "not_met",
+        resume: "missing",
+        interview: "not_asked",
+        reason: "нет опыта",
+        resume_evidence: [],
+        interview_evidence: [],
+      },
     ],
     score: 92,
     recommendation: "advance",
@@ -50,9 +62,16 @@ describe("EvaluationView", () => {
   it("parses the engine's report and transcript", () => {
     const v = EvaluationView.parse(report);
     expect(v.evaluation.score).toBe(92);
-    expect(v.evaluation.requirements[1].verdict).toBe("something_new");
+    expect(v.evaluation.requirements[1].verdict).toBe("not_met");
     expect(v.evaluation.requirements[1].interview_evidence).toEqual([]);
     expect(v.interview.turns[0].decision?.reason).toBe("знакомство");
+    expect(v.interview.turns[1].heard).toBeNull();
+  });
+
+  it("refuses a verdict the engine does not give", () => {
+    const [first, second] = report.evaluation.requirements;
+    const odd = { ...report, evaluation: { ...report.evaluation, requirements: [first, { ...second, verdict: "something_new" }] } };
+    expect(EvaluationView.safeParse(odd).success).toBe(false);
   });
 
   it("accepts a report without an interview", () => {

@@ -1,86 +1,106 @@
-//! The evaluation report and the interview transcript as the staff API returns them. The
-//! server stores both as JSON written by the engine, so these schemas are lenient: unknown
-//! enum values are kept as strings and shown raw rather than failing the whole page.
+//! The evaluation report and the interview transcript as the staff API returns them: the
+//! engine's `Evaluation` and, of its `Interview`, the turns the report shows. The schemas are
+//! tied to the OpenAPI document at the end of this file.
 import { z } from "zod";
 import type { Api, Expect, Same } from "@/lib/api-contract";
 import { orNull, Timestamp } from "@/lib/schema";
 
-const str = <T extends readonly [string, ...string[]]>(values: T) => z.enum(values).or(z.string());
-
-export const Verdict = str(["met", "partial", "not_met", "unknown"]);
-export const Recommendation = str(["advance", "borderline", "reject"]);
+export const Verdict = z.enum(["met", "partial", "not_met", "unknown"]);
+export const Recommendation = z.enum(["advance", "borderline", "reject"]);
+/** What the resume showed about a requirement (the match's verdict). */
+const ResumeVerdict = z.enum(["met", "partial", "missing"]);
+/** What the interview showed about a requirement. */
+const Finding = z.enum([
+  "evidenced",
+  "answered",
+  "vague",
+  "unanswered",
+  "evaded",
+  "contradicted",
+  "stated_anti_pattern",
+  "not_asked",
+]);
 
 export const RequirementEvaluation = z.object({
   requirement: orNull(z.number().int()),
   text: z.string(),
   must: z.boolean(),
-  weight: z.number(),
-  scored: z.boolean().default(true),
+  weight: z.number().int(),
+  scored: z.boolean(),
   verdict: Verdict,
-  resume: orNull(str(["met", "partial", "missing"])),
-  interview: orNull(z.string()),
-  reason: z.string().default(""),
-  resume_evidence: z.array(z.object({ text: z.string(), start: z.number().optional() })).default([]),
-  interview_evidence: z.array(z.object({ turn: z.number().int(), text: z.string() })).default([]),
+  resume: orNull(ResumeVerdict),
+  interview: Finding,
+  reason: z.string(),
+  resume_evidence: z.array(z.object({ text: z.string(), start: z.number().int() })),
+  interview_evidence: z.array(z.object({ turn: z.number().int(), text: z.string() })),
 });
 export type RequirementEvaluation = z.infer<typeof RequirementEvaluation>;
 
 export const Flag = z.object({
-  kind: z.string(),
-  red: z.boolean().default(false),
-  turns: z.array(z.number().int()).default([]),
-  detail: z.string().default(""),
+  kind: z.enum([
+    "inconsistent_with_resume",
+    "prompt_injection_attempt",
+    "evasive",
+    "needs_follow_up",
+    "hidden_text_in_resume",
+    "instructions_in_resume",
+    "known_anti_pattern",
+  ]),
+  red: z.boolean(),
+  turns: z.array(z.number().int()),
+  detail: z.string(),
 });
 export type Flag = z.infer<typeof Flag>;
 
 export const Evaluation = z.object({
-  lang: z.string().optional(),
+  lang: z.enum(["ru", "en"]),
   requirements: z.array(RequirementEvaluation),
-  score: z.number(),
+  score: z.number().int(),
   recommendation: Recommendation,
   rule: z.string(),
   rule_applied: z.string(),
-  flags: z.array(Flag).default([]),
-  strengths: z.array(z.string()).default([]),
-  gaps: z.array(z.string()).default([]),
-  summary: z
-    .object({
-      questions: z.number().default(0),
-      follow_ups: z.number().default(0),
-      specific_answers: z.number().default(0),
-    })
-    .passthrough()
-    .nullish(),
-  dropped_quotes: z.number().default(0),
-  rubric_version: z.string().default(""),
-  engine: z.string().default(""),
-  input_hash: z.string().default(""),
+  flags: z.array(Flag),
+  strengths: z.array(z.string()),
+  gaps: z.array(z.string()),
+  summary: z.object({
+    questions: z.number().int(),
+    follow_ups: z.number().int(),
+    specific_answers: z.number().int(),
+    deflected_topics: z.number().int(),
+    contradicted_turns: z.number().int(),
+  }),
+  dropped_quotes: z.number().int(),
+  rubric_version: z.string(),
+  engine: z.string(),
+  input_hash: z.string(),
 });
 export type Evaluation = z.infer<typeof Evaluation>;
 
 export const TranscriptTurn = z.object({
   number: z.number().int(),
-  speaker: z.string(),
-  item: orNull(z.number().int()),
+  speaker: z.enum(["interviewer", "candidate"]),
+  /** The plan item the turn is about. */
+  item: z.number().int(),
   text: z.string(),
-  decision: orNull(z.object({ kind: z.string(), reason: z.string() })),
+  /** For the interviewer's turns: why this question. */
+  decision: orNull(
+    z.object({ kind: z.enum(["ask", "follow_up", "probe", "rephrase", "move_on", "skip", "close"]), reason: z.string() }),
+  ),
+  phrased_by: orNull(z.string()),
   /** The candidate began answering aloud before the question was over, having heard this much. */
-  heard: z.string().nullish(),
+  heard: orNull(z.string()),
 });
 export type TranscriptTurn = z.infer<typeof TranscriptTurn>;
 
-/** The engine's state; only what the report shows is read. */
-export const InterviewState = z
-  .object({
-    turns: z.array(TranscriptTurn).default([]),
-    red_flags: z.array(z.unknown()).default([]),
-  })
-  .passthrough();
+/** Of the engine's state, what the report shows: the turns (the rest is not read). */
+export const InterviewState = z.object({ turns: z.array(TranscriptTurn) });
+export type InterviewState = z.infer<typeof InterviewState>;
 
 export const EvaluationView = z.object({
   evaluation: Evaluation,
   created_at: Timestamp,
-  interview: InterviewState.nullish().transform((v) => v ?? { turns: [], red_flags: [] }),
+  /** No interview record: an empty transcript. */
+  interview: orNull(InterviewState).transform((v) => v ?? { turns: [] }),
 });
 export type EvaluationView = z.infer<typeof EvaluationView>;
 
@@ -93,7 +113,13 @@ export function isAgainst(recommendation: string | null | undefined, decision: "
   return (recommendation === "advance" && decision === "rejected") || (recommendation === "reject" && decision === "accepted");
 }
 
-// Tied to the OpenAPI document: only the outer fields, since `evaluation` and `interview` are
-// untyped objects there (their shapes are checked by the zod schemas above).
-export type _EvaluationViewMatchesApi = Expect<Same<Omit<EvaluationView, "evaluation" | "interview">, Omit<Api["EvaluationView"], "evaluation" | "interview">>>;
-export type _EvaluationViewKeys = Expect<Same<keyof EvaluationView, keyof Api["EvaluationView"]>>;
+// Tied to the OpenAPI document: tsc fails here if the schemas drift from the server's types.
+// Of the interview, only the turns are read (and compared); an absent one reads as no turns.
+export type EvaluationViewApi = Api["EvaluationView"];
+export type _EvaluationViewMatchesApi = Expect<Same<Omit<EvaluationView, "interview">, Omit<EvaluationViewApi, "interview">>>;
+export type _InterviewStateMatchesApi = Expect<Same<InterviewState, Pick<Api["Interview"], "turns">>>;
+export type _EvaluationViewKeys = Expect<Same<keyof EvaluationView, keyof EvaluationViewApi>>;
+export type _EvaluationMatchesApi = Expect<Same<Evaluation, Api["Evaluation"]>>;
+export type _RequirementEvaluationMatchesApi = Expect<Same<RequirementEvaluation, Api["RequirementEvaluation"]>>;
+export type _FlagMatchesApi = Expect<Same<Flag, Api["EvaluationFlag"]>>;
+export type _TranscriptTurnMatchesApi = Expect<Same<TranscriptTurn, Api["Turn"]>>;

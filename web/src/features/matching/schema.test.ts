@@ -1,4 +1,4 @@
-//! Match items as the server sends them: verdicts with evidence, unknown detail shapes tolerated.
+//! Match items as the server sends them: verdicts with evidence, or no detail when the server could not read it.
 import { describe, expect, it } from "vitest";
 import { Matches, verdictSubject } from "./schema";
 
@@ -31,7 +31,7 @@ describe("Matches", () => {
                 scored: true,
               },
               { requirement_index: 2, verdict: "partial", evidence: null, reason: "опыт 34 мес.", scored: false },
-              { requirement_index: 1, verdict: "missing", reason: "нет МСФО" },
+              { requirement_index: 1, verdict: "missing", evidence: null, reason: "нет МСФО", scored: true },
             ],
           },
         },
@@ -41,12 +41,13 @@ describe("Matches", () => {
     expect(v[0].evidence?.value).toBe("1C:Accounting");
     expect(v[1].scored).toBe(false);
     expect(v[2].scored).toBe(true);
-    expect(v[2].evidence).toBeUndefined();
+    expect(v[2].evidence).toBeNull();
   });
 
-  it("keeps the match when the detail has another shape", () => {
-    const m = Matches.parse({ items: [{ ...base, detail: { something: "else" } }, { ...base }] });
-    expect(m.items.map((x) => x.detail ?? null)).toEqual([null, null]);
+  it("keeps a match without a detail, and refuses a detail of another shape", () => {
+    const m = Matches.parse({ items: [{ ...base, detail: null }, { ...base }] });
+    expect(m.items.map((x) => x.detail)).toEqual([null, null]);
+    expect(Matches.safeParse({ items: [{ ...base, detail: { something: "else" } }] }).success).toBe(false);
   });
 });
 

@@ -2,7 +2,7 @@
 //! per-requirement verdicts and the resume text that supports each one.
 import { z } from "zod";
 import type { Api, Expect, Same } from "@/lib/api-contract";
-import { Id, Timestamp } from "@/lib/schema";
+import { Id, orNull, Timestamp } from "@/lib/schema";
 import { sourced } from "@/features/candidates/profile";
 
 export const VERDICTS = ["met", "partial", "missing"] as const;
@@ -11,17 +11,17 @@ export const Verdict = z.object({
   /** Index into the vacancy's requirements; past the end it is an implicit one (minimum experience). */
   requirement_index: z.number().int(),
   verdict: z.enum(VERDICTS),
-  evidence: sourced(z.string()).nullish(),
-  reason: z.string().nullish(),
+  evidence: orNull(sourced(z.string())),
+  reason: z.string(),
   /** False when the verdict is shown for information but does not enter the score. */
-  scored: z.boolean().nullish().transform((v) => v ?? true),
+  scored: z.boolean(),
 });
 export type Verdict = z.infer<typeof Verdict>;
 
 export const MatchDetail = z.object({
-  score: z.number().nullish(),
+  score: z.number().int(),
   verdicts: z.array(Verdict),
-  rubric_version: z.string().nullish(),
+  rubric_version: z.string(),
 });
 export type MatchDetail = z.infer<typeof MatchDetail>;
 
@@ -35,8 +35,8 @@ export const Match = z.object({
   applied: z.boolean(),
   engine: z.string(),
   computed_at: Timestamp,
-  /** A detail of another shape (another engine) is kept out rather than failing the list. */
-  detail: MatchDetail.nullish().catch(null),
+  /** `null` when the server could not read the detail (another engine's): the match stays. */
+  detail: orNull(MatchDetail),
 });
 export type Match = z.infer<typeof Match>;
 
@@ -61,6 +61,7 @@ export function verdictSubject<R>(
 }
 
 // Tied to the OpenAPI document: tsc fails here if the schemas drift from the server's types.
-// `detail` is an untyped object in the document; its shape is checked by zod (MatchDetail).
 export type MatchApi = Api["MatchView"];
-export type _MatchMatchesApi = Expect<Same<Omit<Match, "detail">, Omit<MatchApi, "detail">>>;
+export type _MatchMatchesApi = Expect<Same<Match, MatchApi>>;
+export type _MatchDetailMatchesApi = Expect<Same<MatchDetail, Api["Match"]>>;
+export type _VerdictMatchesApi = Expect<Same<Verdict, Api["Verdict"]>>;

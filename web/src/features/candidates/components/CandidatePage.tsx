@@ -1,6 +1,5 @@
 //! One candidate: the profile read from the resume (with its text and warnings), contacts, resume
 //! files, applications with history, interviews, suitable vacancies.
-import { useMemo } from "react";
 import { useParams } from "react-router";
 import {
   FileTextIcon,
@@ -29,7 +28,6 @@ import { MatchList } from "@/features/matching/components/MatchList";
 import { CandidateEvaluations } from "@/features/evaluation/components/CandidateEvaluations";
 import { CandidateRecordings } from "@/features/recordings/components/CandidateRecordings";
 import { CandidateNotifications } from "@/features/notifications/components/CandidateNotifications";
-import { readProfile } from "../profile";
 import type { Candidate } from "../schema";
 import { CandidateFormDialog } from "./CandidateFormDialog";
 import { FlagWarning, ResumeHighlight, ResumeProfileSection, useResumeSelection } from "./ResumeProfile";
@@ -99,7 +97,7 @@ export function CandidatePage() {
   const { t, td, date } = useI18n();
   const user = useCurrentUser();
   const candidate = useCandidate(id);
-  const stored = useMemo(() => readProfile(candidate.data?.profile), [candidate.data?.profile]);
+  const stored = candidate.data?.profile ?? null;
   const highlight = useResumeSelection(stored);
   const update = useUpdateCandidate(id ?? "");
   const apps = useApplications({ candidate_id: id, per_page: 100 }, !!id);

@@ -148,13 +148,12 @@ function flagLabel(td: ReturnType<typeof useI18n>["td"], kind: string): string {
 
 function Period({ e }: { e: Experience }) {
   const { t, monthYear, duration } = useI18n();
-  if (!e.start) return null;
   const from = monthYear(e.start.year, e.year_only ? null : e.start.month);
   const to = e.end ? monthYear(e.end.year, e.year_only ? null : e.end.month) : t("profile.present");
   return (
     <p className="text-muted-foreground text-xs">
       {from} — {to}
-      {e.months != null && e.months > 0 && <> · {duration(e.months)}</>}
+      {e.months > 0 && <> · {duration(e.months)}</>}
       {e.year_only && <> · {t("profile.yearOnly")}</>}
     </p>
   );

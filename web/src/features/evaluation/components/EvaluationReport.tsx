@@ -243,13 +243,12 @@ function Report({
         </ul>
       </section>
       <p className="text-muted-foreground text-xs">
-        {ev.summary &&
-          t("eval.summary", {
-            questions: ev.summary.questions,
-            follow_ups: ev.summary.follow_ups,
-            specific: ev.summary.specific_answers,
-          })}
-        {ev.summary && " · "}
+        {t("eval.summary", {
+          questions: ev.summary.questions,
+          follow_ups: ev.summary.follow_ups,
+          specific: ev.summary.specific_answers,
+        })}
+        {" · "}
         {t("eval.meta", { engine: ev.engine, rubric: ev.rubric_version, date: dateTime(createdAt) })}
         {ev.dropped_quotes > 0 && ` · ${t("eval.dropped", { count: ev.dropped_quotes })}`}
       </p>
