@@ -9,6 +9,7 @@ whose files are copied. Run it again only to refresh the subset after the shared
 
 What is kept, and why:
 - vacancies: all eight (small text files), and v01 and v06 also as DOCX and PDF (vacancy import);
+- substance: the fluent-but-wrong scripts whose controls are kept (v01, v02, v06).
 - interviews: the five scripted candidates of v01 (Russian), v02 (English) and v06 (Russian),
   with their resumes: the scripted interview check and the chat interview end to end;
 - resumes: those fifteen, dev-r002 (uploaded twice in the de-duplication test) and the clean
@@ -65,6 +66,14 @@ def main():
     files.update(s["file"] for s in scripts)
     files.update(i["file"] for i in injection["items"])
     files.update(i["file"] for i in bad["items"])
+    # The fluent-but-wrong scripts whose control (the strong script of the same vacancy and
+    # resume) is kept too.
+    kept_scripts = {s["file"] for s in scripts}
+    for sub in sorted((SOURCE / "substance").glob("*.json")):
+        control = json.loads(sub.read_text(encoding="utf-8")).get("control")
+        if control in kept_scripts:
+            files.add(f"substance/{sub.name}")
+    files.add("substance/README.md")
     files.update(m["file"] for g in groups for m in g["members"])
 
     resumes = read("resumes.json")

@@ -237,7 +237,7 @@ pub fn detect(text: &str, ranges: &[Range<usize>], vacancy_families: &[String], 
                     continue;
                 }
                 let applies = e.family == CONDUCT
-                    || vacancy_families.iter().any(|v| *v == e.family)
+                    || vacancy_families.contains(&e.family)
                     || e.topics.iter().map(|t| compile_alt(t)).any(|a| matches_alt(&a, &req_words, &req_f).is_some());
                 if !applies {
                     continue;
@@ -253,6 +253,8 @@ pub fn detect(text: &str, ranges: &[Range<usize>], vacancy_families: &[String], 
 }
 
 #[cfg(test)]
+// `&[0..len]` is one byte range of the answer, not a list of numbers.
+#[allow(clippy::single_range_in_vec_init)]
 mod tests {
     use super::*;
 
@@ -349,6 +351,7 @@ mod tests {
 }
 
 #[cfg(test)]
+#[allow(clippy::single_range_in_vec_init)]
 mod sound_answers {
     use super::*;
 
